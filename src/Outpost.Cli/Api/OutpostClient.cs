@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Outpost.Server.Apps;
+using Outpost.Server.Grains;
+
+namespace Outpost.Cli.Api;
+
+/// <summary>Talks to a running server's HTTP API, the same API the web shell uses.</summary>
+public sealed class OutpostClient : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly HttpClient _http;
+    private readonly Uri _server;
+
+    public OutpostClient(Uri server, string token)
+    {
+        _server = server;
+        _http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromMinutes(10) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    public Task<List<AppSummary>> ListAppsAsync(CancellationToken ct) => SendAsync<List<AppSummary>>(new(HttpMethod.Get, "api/apps"), ct);
+
+    public async Task<AppSummary> InstallAppAsync(string opkPath, CancellationToken ct)
+    {
+        await using var file = File.OpenRead(opkPath);
+        using var content = new StreamContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return await SendAsync<AppSummary>(new(HttpMethod.Post, "api/apps") { Content = content }, ct);
+    }
+
+    public Task RemoveAppAsync(string appId, CancellationToken ct) => SendAsync(new(HttpMethod.Delete, $"api/apps/{Uri.EscapeDataString(appId)}"), ct);
+
+    public Task<List<GrainSummary>> ListGrainsAsync(CancellationToken ct) => SendAsync<List<GrainSummary>>(new(HttpMethod.Get, "api/grains"), ct);
+
+    public Task<GrainSummary> CreateGrainAsync(CreateGrainRequest request, CancellationToken ct) =>
+        SendAsync<GrainSummary>(new(HttpMethod.Post, "api/grains") { Content = JsonContent.Create(request, options: Json) }, ct);
+
+    public Task<SessionCreated> OpenGrainAsync(string grainId, CancellationToken ct) =>
+        SendAsync<SessionCreated>(new(HttpMethod.Post, $"api/grains/{Uri.EscapeDataString(grainId)}/sessions"), ct);
+
+    public Task StopGrainAsync(string grainId, CancellationToken ct) => SendAsync(new(HttpMethod.Post, $"api/grains/{Uri.EscapeDataString(grainId)}/stop"), ct);
+
+    public Task DeleteGrainAsync(string grainId, CancellationToken ct) => SendAsync(new(HttpMethod.Delete, $"api/grains/{Uri.EscapeDataString(grainId)}"), ct);
+
+    public async Task<string> GrainLogsAsync(string grainId, CancellationToken ct)
+    {
+        using var response = await SendRawAsync(new(HttpMethod.Get, $"api/grains/{Uri.EscapeDataString(grainId)}/logs"), ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct)
+    {
+        using var response = await SendRawAsync(request, ct);
+        return await response.Content.ReadFromJsonAsync<T>(Json, ct)
+            ?? throw new OutpostApiException($"The server sent an empty answer to {request.Method} {request.RequestUri}.");
+    }
+
+    private async Task SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        using var response = await SendRawAsync(request, ct);
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new OutpostApiException($"Cannot reach Outpost at {_server}: {e.Message}. Is 'outpost serve' running there?");
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw new OutpostApiException(await DescribeErrorAsync(response, ct));
+        }
+    }
+
+    private static async Task<string> DescribeErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsStringAsync(ct);
+        try
+        {
+            using var problem = JsonDocument.Parse(body);
+            var title = problem.RootElement.TryGetProperty("title", out var t) ? t.GetString() : null;
+            var detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            if (title is not null || detail is not null)
+            {
+                return string.Join(": ", new[] { title, detail }.Where(s => !string.IsNullOrEmpty(s)));
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a problem document; fall through to the status line.
+        }
+
+        return response.StatusCode == HttpStatusCode.NotFound
+            ? "Not found."
+            : $"The server answered {(int)response.StatusCode} {response.ReasonPhrase}.";
+    }
+}
+
+/// <summary>The server refused a request or could not be reached; the message is the server's explanation.</summary>
+public sealed class OutpostApiException(string message) : Exception(message);

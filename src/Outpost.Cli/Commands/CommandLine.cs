@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Outpost.Cli.Api;
+using Outpost.Packaging;
+
+namespace Outpost.Cli.Commands;
+
+/// <summary>The <c>outpost</c> command tree, and the one place errors become messages and exit codes.</summary>
+public static class CommandLine
+{
+    /// <summary>Runs the command line; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("Outpost: run web apps as sandboxed grains on your own server.");
+        var context = new CliContext(output, error);
+        root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(AdminTokenCommand.Create(context));
+        root.Subcommands.Add(PackagingCommands.Keygen(context));
+        root.Subcommands.Add(PackagingCommands.Pack(context));
+        root.Subcommands.Add(PackagingCommands.Verify(context));
+        root.Subcommands.Add(AppCommands.Create(context));
+        root.Subcommands.Add(GrainCommands.Create(context));
+
+        var parsed = root.Parse(args);
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (Exception e) when (e is CliException or PackageException or OutpostApiException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+    }
+}
+
+/// <summary>Where commands write. Tests run the command line in-process with their own writers.</summary>
+public sealed record CliContext(TextWriter Output, TextWriter Error);
+
+/// <summary>A user-facing command error: the message says what went wrong and what to do.</summary>
+public sealed class CliException(string message) : Exception(message);

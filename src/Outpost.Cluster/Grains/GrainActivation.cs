@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Outpost.Sandboxing;
+
+namespace Outpost.Cluster.Grains;
+
+/// <summary>
+/// Owns the sandbox of one running grain. Orleans guarantees one activation per grain id in the cluster, so two
+/// requests can never start two sandboxes for the same storage. Idle stop, start on first request and restart
+/// after a crash all follow from "start when asked, stop when idle".
+/// </summary>
+internal sealed partial class GrainActivation(
+    IGrainLauncher launcher,
+    ISandboxDriver driver,
+    RunningGrains running,
+    IOptions<GrainLifecycleOptions> options,
+    TimeProvider time,
+    ILogger<GrainActivation> logger) : Grain, IGrainActivation
+{
+    private ISandboxProcess? _process;
+    private GrainEndpoint? _endpoint;
+    private long _lastActivity;
+    private IGrainTimer? _idleTimer;
+
+    private string GrainId => this.GetPrimaryKeyString();
+
+    public async Task<GrainEndpoint> EnsureStarted()
+    {
+        _lastActivity = time.GetTimestamp();
+        if (_process is { Exited.IsCompleted: false } && _endpoint is not null)
+        {
+            return _endpoint;
+        }
+
+        // A process that exited on its own crashed (or was killed by a limit): forget it and start afresh.
+        await ReleaseAsync();
+
+        SandboxSpec spec;
+        try
+        {
+            spec = await launcher.PrepareAsync(GrainId, CancellationToken.None);
+        }
+        catch (GrainNotFoundException)
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        ISandboxProcess process;
+        try
+        {
+            process = await driver.StartAsync(spec);
+        }
+        catch (SandboxStartException e)
+        {
+            LogStartFailed(logger, GrainId, e.Message);
+            DeactivateOnIdle();
+            throw new GrainStartException($"The grain's app did not start: {e.Message}");
+        }
+
+        _process = process;
+        _endpoint = new GrainEndpoint { SocketPath = process.SocketPath, StartedAt = time.GetUtcNow() };
+        running.Add(GrainId, process);
+        LogStarted(logger, GrainId);
+        _ = WatchExitAsync(process);
+        // Not interleaved: an idle stop must never run between the checks of a concurrent EnsureStarted.
+        _idleTimer ??= this.RegisterGrainTimer(CheckIdleAsync, new GrainTimerCreationOptions(IdleCheckPeriod, IdleCheckPeriod));
+        _lastActivity = time.GetTimestamp();
+        return _endpoint;
+    }
+
+    public async Task Stop()
+    {
+        await ReleaseAsync();
+        DeactivateOnIdle();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _idleTimer?.Dispose();
+        await ReleaseAsync();
+    }
+
+    private TimeSpan IdleCheckPeriod
+    {
+        get
+        {
+            var quarter = options.Value.IdleTimeout / 4;
+            return quarter < TimeSpan.FromMilliseconds(250) ? TimeSpan.FromMilliseconds(250)
+                : quarter > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30)
+                : quarter;
+        }
+    }
+
+    private async Task CheckIdleAsync(CancellationToken cancellationToken)
+    {
+        if (_process is null || time.GetElapsedTime(_lastActivity) < options.Value.IdleTimeout)
+        {
+            return;
+        }
+
+        LogIdle(logger, GrainId, options.Value.IdleTimeout);
+        await ReleaseAsync();
+        DeactivateOnIdle();
+    }
+
+    private async Task WatchExitAsync(ISandboxProcess process)
+    {
+        var code = await process.Exited;
+        if (ReferenceEquals(_process, process))
+        {
+            // Not stopped by us: the app crashed or hit a limit. The next request starts it again.
+            LogCrashed(logger, GrainId, code);
+            await ReleaseAsync();
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        var process = _process;
+        if (process is null)
+        {
+            return;
+        }
+
+        _process = null;
+        _endpoint = null;
+        running.Remove(GrainId, process);
+        await process.StopAsync();
+        await process.DisposeAsync();
+        LogStopped(logger, GrainId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId} started")]
+    private static partial void LogStarted(ILogger logger, string grainId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId} stopped")]
+    private static partial void LogStopped(ILogger logger, string grainId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId} idle for {IdleTimeout}, stopping")]
+    private static partial void LogIdle(ILogger logger, string grainId, TimeSpan idleTimeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainId} exited on its own with code {ExitCode}; it restarts on the next request")]
+    private static partial void LogCrashed(ILogger logger, string grainId, int exitCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainId} failed to start: {Reason}")]
+    private static partial void LogStartFailed(ILogger logger, string grainId, string reason);
+}
+
+/// <summary>The grain's sandbox could not be started; the message says why (from the sandbox and the grain log).</summary>
+[GenerateSerializer]
+[Alias("Outpost.Cluster.GrainStartException")]
+public sealed class GrainStartException(string message) : Exception(message);

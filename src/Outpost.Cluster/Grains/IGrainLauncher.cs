@@ -1,0 +1,15 @@
+using Outpost.Sandboxing;
+
+namespace Outpost.Cluster.Grains;
+
+/// <summary>Turns a grain id into everything its sandbox needs (package, storage, command, limits). Implemented by the server, which owns the metadata.</summary>
+public interface IGrainLauncher
+{
+    /// <summary>Builds the sandbox spec for a grain; throws <see cref="GrainNotFoundException"/> when the grain or its app is gone.</summary>
+    Task<SandboxSpec> PrepareAsync(string grainId, CancellationToken cancellationToken);
+}
+
+/// <summary>The grain (or the app it needs) does not exist.</summary>
+[GenerateSerializer]
+[Alias("Outpost.Cluster.GrainNotFoundException")]
+public sealed class GrainNotFoundException(string message) : Exception(message);

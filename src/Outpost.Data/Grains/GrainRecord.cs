@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Outpost.Data.Grains;
+
+/// <summary>One app instance holding one document (board, wiki, notebook ...).</summary>
+public sealed class GrainRecord
+{
+    /// <summary>Random 128-bit id as 32 lowercase hex characters.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>A small sequential number, unique on this server; it picks the grain's host uid for the sandbox.</summary>
+    public int Number { get; init; }
+
+    public required string AppId { get; init; }
+
+    public required string ActionId { get; init; }
+
+    public required string Title { get; set; }
+
+    public required string OwnerId { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? LastOpenedAt { get; set; }
+}
+
+internal sealed class GrainRecordConfiguration : IEntityTypeConfiguration<GrainRecord>
+{
+    public void Configure(EntityTypeBuilder<GrainRecord> builder)
+    {
+        builder.ToTable("Grains");
+        builder.HasKey(g => g.Id);
+        builder.Property(g => g.Id).HasMaxLength(32);
+        builder.HasIndex(g => g.Number).IsUnique();
+        builder.Property(g => g.Title).HasMaxLength(200);
+        builder.HasIndex(g => g.OwnerId);
+        builder.HasIndex(g => g.AppId);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Outpost.Core.Security;
+using Outpost.Data;
+
+namespace Outpost.Server.Auth;
+
+/// <summary>Authenticates API calls that carry <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+internal sealed class ApiTokenAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    OutpostDbContext db) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string Scheme = "ApiToken";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var hash = SecretToken.Hash(header["Bearer ".Length..].Trim());
+        var found = await db.ApiTokens
+            .Where(t => t.TokenHash == hash && t.RevokedAt == null)
+            .Join(db.Accounts, t => t.AccountId, a => a.Id, (t, a) => new { a.Id, a.Name, a.IsAdmin })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        if (found is null)
+        {
+            return AuthenticateResult.Fail("The API token is not valid. Get one with 'outpost admin-token'.");
+        }
+
+        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, found.Id), new(ClaimTypes.Name, found.Name) };
+        if (found.IsAdmin)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, "admin"));
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        await Results.Problem(
+            title: "Authentication required",
+            detail: "Send an API token as 'Authorization: Bearer <token>'. Get one with 'outpost admin-token'.",
+            statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(Context);
+    }
+}
+
+/// <summary>Reads the caller's identity from an authenticated request.</summary>
+internal static class CallerExtensions
+{
+    public static string AccountId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Request is not authenticated.");
+
+    public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole("admin");
+}

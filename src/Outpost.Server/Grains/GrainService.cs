@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using Outpost.Cluster.Grains;
+using Outpost.Core.Security;
+using Outpost.Data;
+using Outpost.Data.Grains;
+using Outpost.Packaging;
+using Outpost.Server.Hosting;
+using Outpost.Server.Sessions;
+
+namespace Outpost.Server.Grains;
+
+/// <summary>Creates, lists, stops and deletes grains.</summary>
+internal sealed partial class GrainService(
+    OutpostDbContext db,
+    DataPaths paths,
+    IGrainFactory grains,
+    RunningGrains running,
+    SessionCache sessions,
+    TimeProvider time,
+    ILogger<GrainService> logger)
+{
+    /// <summary>Creates a grain of an app from one of its actions; throws <see cref="GrainRequestException"/> for unknown apps or actions.</summary>
+    public async Task<GrainRecord> CreateAsync(CreateGrainRequest request, string ownerId, CancellationToken ct)
+    {
+        var app = await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == request.AppId, ct)
+            ?? throw new GrainRequestException($"No app with id {request.AppId} is installed. See 'outpost app list'.");
+        var manifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(app.ManifestJson));
+        var action = request.Action is null ? manifest.Actions[0] : manifest.Actions.FirstOrDefault(a => a.Id == request.Action)
+            ?? throw new GrainRequestException($"{app.Title} has no action '{request.Action}'. Its actions: {string.Join(", ", manifest.Actions.Select(a => a.Id))}.");
+        var title = string.IsNullOrWhiteSpace(request.Title) ? $"Untitled {action.NounPhrase ?? app.Title}" : request.Title.Trim();
+        if (title.Length > 200)
+        {
+            throw new GrainRequestException("A grain title can have at most 200 characters.");
+        }
+
+        // SQLite serialises writers, so "max + 1" inside one transaction cannot hand the same number out twice.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var number = (await db.Grains.MaxAsync(g => (int?)g.Number, ct) ?? 0) + 1;
+        var grain = new GrainRecord
+        {
+            Id = SecretToken.New(),
+            Number = number,
+            AppId = app.AppId,
+            ActionId = action.Id,
+            Title = title,
+            OwnerId = ownerId,
+            CreatedAt = time.GetUtcNow(),
+        };
+        DataDirectory.CreateTraversable(paths.GrainDir(grain.Id));
+        DataDirectory.CreatePrivate(paths.GrainStorage(grain.Id));
+        db.Grains.Add(grain);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        LogCreated(logger, grain.Id, app.Title);
+        return grain;
+    }
+
+    /// <summary>Grains visible to the caller: an admin sees all, others their own.</summary>
+    public async Task<List<GrainSummary>> ListAsync(string accountId, bool isAdmin, CancellationToken ct)
+    {
+        var rows = await db.Grains.AsNoTracking()
+            .Where(g => isAdmin || g.OwnerId == accountId)
+            .Join(db.Apps, g => g.AppId, a => a.AppId, (g, a) => new { Grain = g, AppTitle = a.Title })
+            .ToListAsync(ct);
+        return rows
+            .OrderByDescending(r => r.Grain.LastOpenedAt ?? r.Grain.CreatedAt)
+            .Select(r => ToSummary(r.Grain, r.AppTitle))
+            .ToList();
+    }
+
+    /// <summary>Finds a grain the caller may manage (owner or admin), or null.</summary>
+    public async Task<GrainRecord?> FindOwnedAsync(string grainId, string accountId, bool isAdmin, CancellationToken ct)
+    {
+        var grain = await db.Grains.FirstOrDefaultAsync(g => g.Id == grainId, ct);
+        return grain is not null && (isAdmin || grain.OwnerId == accountId) ? grain : null;
+    }
+
+    public GrainSummary ToSummary(GrainRecord grain, string appTitle) => new()
+    {
+        Id = grain.Id,
+        Title = grain.Title,
+        AppId = grain.AppId,
+        AppTitle = appTitle,
+        ActionId = grain.ActionId,
+        Running = running.IsRunning(grain.Id),
+        MemoryBytes = running.UsageOf(grain.Id)?.MemoryBytes,
+        CreatedAt = grain.CreatedAt,
+        LastOpenedAt = grain.LastOpenedAt,
+    };
+
+    public Task StopAsync(string grainId) => grains.GetGrain<IGrainActivation>(grainId).Stop();
+
+    /// <summary>Stops the grain, forgets its sessions and deletes its storage and log for good.</summary>
+    public async Task DeleteAsync(GrainRecord grain, CancellationToken ct)
+    {
+        await StopAsync(grain.Id);
+        db.Grains.Remove(grain);
+        await db.SaveChangesAsync(ct);
+        sessions.ForgetGrain(grain.Id);
+        foreach (var dir in new[] { paths.GrainDir(grain.Id), paths.GrainRuntime(grain.Id) })
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+
+        LogDeleted(logger, grain.Id);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId} created ({AppTitle})")]
+    private static partial void LogCreated(ILogger logger, string grainId, string appTitle);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId} deleted")]
+    private static partial void LogDeleted(ILogger logger, string grainId);
+}
+
+/// <summary>A grain request names something that does not exist or is not allowed; the message says what.</summary>
+public sealed class GrainRequestException(string message) : Exception(message);

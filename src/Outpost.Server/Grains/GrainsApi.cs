@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Outpost.Data;
+using Outpost.Sandboxing;
+using Outpost.Server.Auth;
+using Outpost.Server.Hosting;
+using Outpost.Server.Sessions;
+
+namespace Outpost.Server.Grains;
+
+/// <summary>HTTP API for grains: <c>/api/grains</c>.</summary>
+internal static class GrainsApi
+{
+    public static RouteGroupBuilder MapGrainsApi(this RouteGroupBuilder api)
+    {
+        var grains = api.MapGroup("/grains").RequireAuthorization();
+        grains.MapGet("/", ListAsync);
+        grains.MapPost("/", CreateAsync);
+        grains.MapGet("/{id}", GetAsync);
+        grains.MapPost("/{id}/stop", StopAsync);
+        grains.MapDelete("/{id}", DeleteAsync);
+        grains.MapGet("/{id}/logs", LogsAsync);
+        grains.MapPost("/{id}/sessions", OpenAsync);
+        return api;
+    }
+
+    private static async Task<Ok<List<GrainSummary>>> ListAsync(ClaimsPrincipal user, GrainService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.ListAsync(user.AccountId(), user.IsAdmin(), ct));
+
+    private static async Task<IResult> CreateAsync(CreateGrainRequest request, ClaimsPrincipal user, GrainService service, OutpostDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            var grain = await service.CreateAsync(request, user.AccountId(), ct);
+            var app = await db.Apps.FindAsync([grain.AppId], ct);
+            return TypedResults.Created($"/api/grains/{grain.Id}", service.ToSummary(grain, app!.Title));
+        }
+        catch (GrainRequestException e)
+        {
+            return TypedResults.Problem(title: "Cannot create the grain", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, GrainService service, OutpostDbContext db, CancellationToken ct)
+    {
+        var grain = await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct);
+        if (grain is null)
+        {
+            return NoSuchGrain(id);
+        }
+
+        var app = await db.Apps.FindAsync([grain.AppId], ct);
+        return TypedResults.Ok(service.ToSummary(grain, app?.Title ?? grain.AppId));
+    }
+
+    private static async Task<IResult> StopAsync(string id, ClaimsPrincipal user, GrainService service, CancellationToken ct)
+    {
+        if (await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct) is null)
+        {
+            return NoSuchGrain(id);
+        }
+
+        await service.StopAsync(id);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, GrainService service, CancellationToken ct)
+    {
+        var grain = await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct);
+        if (grain is null)
+        {
+            return NoSuchGrain(id);
+        }
+
+        await service.DeleteAsync(grain, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> LogsAsync(string id, ClaimsPrincipal user, GrainService service, DataPaths paths, CancellationToken ct)
+    {
+        if (await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct) is null)
+        {
+            return NoSuchGrain(id);
+        }
+
+        return TypedResults.Text(BoundedLog.ReadAll(paths.GrainLog(id)), "text/plain; charset=utf-8");
+    }
+
+    private static async Task<IResult> OpenAsync(string id, HttpContext context, ClaimsPrincipal user, GrainService service, SessionService sessions, CancellationToken ct)
+    {
+        var grain = await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct);
+        if (grain is null)
+        {
+            return NoSuchGrain(id);
+        }
+
+        return TypedResults.Ok(await sessions.CreateAsync(grain, user.AccountId(), context.Request, ct));
+    }
+
+    private static ProblemHttpResult NoSuchGrain(string id) =>
+        TypedResults.Problem(title: "No such grain", detail: $"There is no grain {id} that you can manage. See 'outpost grain list'.", statusCode: StatusCodes.Status404NotFound);
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Outpost.Cluster.Grains;
+using Outpost.Data;
+using Outpost.Packaging;
+using Outpost.Sandboxing;
+using Outpost.Server.Apps;
+using Outpost.Server.Auth;
+using Outpost.Server.Grains;
+using Outpost.Server.Sessions;
+using Outpost.Server.Shell;
+
+namespace Outpost.Server.Hosting;
+
+/// <summary>Builds the Outpost node: web shell and API, session-host router, and an Orleans silo, in one process.</summary>
+public static class OutpostServer
+{
+    /// <summary>Creates a ready-to-run server. <paramref name="configure"/> lets callers (tests, the CLI) add configuration.</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        configure?.Invoke(builder);
+
+        var outpost = builder.Configuration.GetSection(OutpostOptions.Section).Get<OutpostOptions>() ?? new OutpostOptions();
+        builder.Services.AddOptions<OutpostOptions>().BindConfiguration(OutpostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SandboxSettings>().BindConfiguration($"{OutpostOptions.Section}:Sandbox");
+        builder.Services.AddOptions<GrainLifecycleOptions>().BindConfiguration($"{OutpostOptions.Section}:Grains");
+        builder.WebHost.UseUrls(outpost.Listen);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+
+        var paths = new DataPaths(outpost.DataDir);
+        builder.Services.AddSingleton(paths);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new PackageLimits());
+        builder.Services.AddDbContext<OutpostDbContext>(o => o.UseSqlite(Database.ConnectionString(paths)));
+        builder.Services.AddProblemDetails();
+
+        AddSandboxes(builder.Services);
+        AddCluster(builder, outpost);
+        AddAuth(builder.Services);
+        builder.Services.AddScoped<AppInstaller>();
+        builder.Services.AddScoped<GrainService>();
+        builder.Services.AddScoped<SessionService>();
+        builder.Services.AddSingleton<SessionCache>();
+        builder.Services.AddSingleton<GrainEndpoints>();
+        builder.Services.AddSingleton<GrainForwarder>();
+        builder.Services.AddHttpForwarder();
+
+        var app = builder.Build();
+        DataDirectory.Prepare(paths, cleanTemp: true);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await Database.MigrateAsync(scope.ServiceProvider.GetRequiredService<OutpostDbContext>(), paths, TimeProvider.System);
+        }
+
+        app.UseMiddleware<SessionHostMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHomePage();
+        app.MapGroup("/api").MapAppsApi().MapGrainsApi();
+        return app;
+    }
+
+    private static void AddSandboxes(IServiceCollection services)
+    {
+        services.AddSingleton<RunningGrains>();
+        services.AddSingleton<IGrainLauncher, GrainLauncher>();
+        services.AddSingleton<ISandboxDriver>(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<SandboxSettings>>().Value;
+            return new NativeSandboxDriver(new NativeSandboxOptions { BwrapPath = settings.BwrapPath }, sp.GetRequiredService<ILogger<NativeSandboxDriver>>());
+        });
+    }
+
+    private static void AddCluster(WebApplicationBuilder builder, OutpostOptions outpost)
+    {
+        var lifecycle = builder.Configuration.GetSection($"{OutpostOptions.Section}:Grains").Get<GrainLifecycleOptions>() ?? new GrainLifecycleOptions();
+        builder.UseOrleans(silo =>
+        {
+            // One node, localhost clustering. Ports are picked free so several servers (and tests) can share a machine.
+            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "outpost", clusterId: "outpost-" + Path.GetFileName(outpost.DataDir));
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                // Our own idle timer stops sandboxes; Orleans only collects what is left afterwards.
+                o.CollectionAge = lifecycle.IdleTimeout + TimeSpan.FromMinutes(2);
+            });
+        });
+    }
+
+    private static void AddAuth(IServiceCollection services)
+    {
+        services.AddAuthentication(ApiTokenAuthentication.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.Scheme, null);
+        services.AddAuthorizationBuilder().AddPolicy("admin", p => p.RequireRole("admin"));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Outpost.Data;
+using Outpost.Packaging;
+
+namespace Outpost.Server.Sessions;
+
+/// <summary>What the router needs to know about a session on every request, without a database round trip.</summary>
+internal sealed record SessionEntry
+{
+    public required string SessionId { get; init; }
+
+    public required string GrainId { get; init; }
+
+    public required string AccountId { get; init; }
+
+    public required string UserName { get; init; }
+
+    /// <summary>Comma-separated permission ids, as sent in <c>X-Outpost-Permissions</c>.</summary>
+    public required string Permissions { get; init; }
+
+    /// <summary>Hash of the session cookie; null until the ticket has been redeemed.</summary>
+    public string? CookieHash { get; init; }
+}
+
+/// <summary>Sessions by host label, loaded from the database on first use.</summary>
+internal sealed class SessionCache(IServiceScopeFactory scopes)
+{
+    private readonly ConcurrentDictionary<string, SessionEntry> _entries = new(StringComparer.Ordinal);
+
+    public async ValueTask<SessionEntry?> GetAsync(string sessionId, CancellationToken ct)
+    {
+        if (_entries.TryGetValue(sessionId, out var cached))
+        {
+            return cached;
+        }
+
+        var loaded = await LoadAsync(sessionId, ct);
+        if (loaded is not null)
+        {
+            _entries[sessionId] = loaded;
+        }
+
+        return loaded;
+    }
+
+    public void Forget(string sessionId) => _entries.TryRemove(sessionId, out _);
+
+    public void ForgetGrain(string grainId)
+    {
+        foreach (var (id, entry) in _entries)
+        {
+            if (entry.GrainId == grainId)
+            {
+                _entries.TryRemove(id, out _);
+            }
+        }
+    }
+
+    private async Task<SessionEntry?> LoadAsync(string sessionId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OutpostDbContext>();
+        var row = await (
+            from s in db.Sessions
+            where s.Id == sessionId
+            join g in db.Grains on s.GrainId equals g.Id
+            join a in db.Apps on g.AppId equals a.AppId
+            join u in db.Accounts on s.AccountId equals u.Id
+            select new { Session = s, g.OwnerId, a.ManifestJson, UserName = u.Name }).AsNoTracking().FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        // Only owners open grains for now, and the owner holds every permission the app declares.
+        var manifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(row.ManifestJson));
+        var permissions = row.OwnerId == row.Session.AccountId || row.Session.AccountId == Data.Accounts.Account.AdminId
+            ? string.Join(',', manifest.Permissions.Select(p => p.Id))
+            : "";
+        return new SessionEntry
+        {
+            SessionId = row.Session.Id,
+            GrainId = row.Session.GrainId,
+            AccountId = row.Session.AccountId,
+            UserName = row.UserName,
+            Permissions = permissions,
+            CookieHash = row.Session.CookieHash,
+        };
+    }
+}

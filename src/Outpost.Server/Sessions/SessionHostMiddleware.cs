@@ -1,0 +1,170 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Outpost.Core.Security;
+using Outpost.Server.Hosting;
+
+namespace Outpost.Server.Sessions;
+
+/// <summary>
+/// The session-host router. A request whose host is <c>&lt;32 hex&gt;.&lt;base domain&gt;</c> belongs to a session:
+/// it must carry that session's cookie (set once by redeeming the one-time ticket), must not be a cross-origin
+/// write, and is then forwarded into the grain with the identity headers. Every other host goes to the shell.
+/// </summary>
+internal sealed partial class SessionHostMiddleware(
+    RequestDelegate next,
+    SessionCache sessions,
+    GrainForwarder forwarder,
+    IOptions<OutpostOptions> options,
+    ILogger<SessionHostMiddleware> logger)
+{
+    /// <summary>The session cookie: host-only, HttpOnly; the app never sees it.</summary>
+    public const string CookieName = "outpost_session";
+
+    private readonly string _hostSuffix = "." + options.Value.BaseDomain;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!TryGetSessionId(context.Request.Host.Host, out var sessionId))
+        {
+            await next(context);
+            return;
+        }
+
+        var session = await sessions.GetAsync(sessionId, context.RequestAborted);
+        if (session is null)
+        {
+            await SessionHostPages.WriteAsync(context, StatusCodes.Status404NotFound, "No such session",
+                "This session does not exist, or its grain was deleted. Open the grain again from Outpost to get a new link.");
+            return;
+        }
+
+        if (context.Request.Path.Equals(SessionService.OpenPath, StringComparison.Ordinal))
+        {
+            await RedeemTicketAsync(context, sessionId);
+            return;
+        }
+
+        if (!SecretToken.Matches(context.Request.Cookies[CookieName], session.CookieHash))
+        {
+            LogDenied(logger, sessionId, "no valid session cookie");
+            await SessionHostPages.WriteAsync(context, StatusCodes.Status403Forbidden, "Not your session",
+                "This address belongs to a session that was opened in another browser, or your session cookie is missing. Open the grain again from Outpost.");
+            return;
+        }
+
+        if (IsCrossOriginWrite(context.Request))
+        {
+            LogDenied(logger, sessionId, "cross-origin write");
+            await SessionHostPages.WriteAsync(context, StatusCodes.Status403Forbidden, "Cross-origin request refused",
+                "Another site tried to send data to this grain. Outpost only accepts changes that come from the grain's own pages.");
+            return;
+        }
+
+        StripReservedRequestHeaders(context.Request);
+        await forwarder.ForwardAsync(context, session);
+    }
+
+    private bool TryGetSessionId(string host, out string sessionId)
+    {
+        sessionId = "";
+        if (host.Length != 32 + _hostSuffix.Length || !host.EndsWith(_hostSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var label = host[..32].ToLowerInvariant();
+        if (!SecretToken.IsWellFormed(label))
+        {
+            return false;
+        }
+
+        sessionId = label;
+        return true;
+    }
+
+    private async Task RedeemTicketAsync(HttpContext context, string sessionId)
+    {
+        var ticket = context.Request.Query["ticket"].ToString();
+        var service = context.RequestServices.GetRequiredService<SessionService>();
+        var cookie = await service.RedeemAsync(sessionId, ticket, context.RequestAborted);
+        if (cookie is null)
+        {
+            LogDenied(logger, sessionId, "ticket invalid, used or expired");
+            await SessionHostPages.WriteAsync(context, StatusCodes.Status403Forbidden, "This link was already used or has expired",
+                "A grain link opens one browser session, once. Ask Outpost for a new one ('outpost grain open ID').");
+            return;
+        }
+
+        context.Response.Cookies.Append(CookieName, cookie, new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = context.Request.IsHttps,
+            SameSite = SameSiteMode.Lax,
+            Path = "/",
+            IsEssential = true,
+        });
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Redirect(SafeNext(context.Request.Query["next"]));
+    }
+
+    // Only a path on this same host: never another origin, never a protocol-relative "//evil".
+    private static string SafeNext(StringValues next)
+    {
+        var value = next.ToString();
+        return value.StartsWith('/') && !value.StartsWith("//", StringComparison.Ordinal) && !value.StartsWith("/\\", StringComparison.Ordinal)
+            && !value.StartsWith(SessionService.OpenPath, StringComparison.Ordinal)
+            ? value
+            : "/";
+    }
+
+    private static bool IsCrossOriginWrite(HttpRequest request)
+    {
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
+        {
+            return false;
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0)
+        {
+            return !string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
+        }
+
+        // No Origin header: browsers that send Fetch Metadata still tell us where the request came from.
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        return site.Length > 0 && site is not ("same-origin" or "none");
+    }
+
+    private static void StripReservedRequestHeaders(HttpRequest request)
+    {
+        List<string>? reserved = null;
+        foreach (var name in request.Headers.Keys)
+        {
+            if (name.StartsWith(IdentityHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                (reserved ??= []).Add(name);
+            }
+        }
+
+        reserved?.ForEach(name => request.Headers.Remove(name));
+
+        var cookies = request.Headers.Cookie.ToString();
+        if (cookies.Contains(CookieName, StringComparison.Ordinal))
+        {
+            var kept = cookies.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Where(c => !c.StartsWith(CookieName + "=", StringComparison.Ordinal));
+            var rebuilt = string.Join("; ", kept);
+            if (rebuilt.Length == 0)
+            {
+                request.Headers.Remove("Cookie");
+            }
+            else
+            {
+                request.Headers.Cookie = rebuilt;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: request denied ({Reason})")]
+    private static partial void LogDenied(ILogger logger, string sessionId, string reason);
+}

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Outpost.Core.Security;
+using Outpost.Data;
+using Outpost.Data.Grains;
+using Outpost.Data.Sessions;
+using Outpost.Server.Grains;
+using Outpost.Server.Hosting;
+
+namespace Outpost.Server.Sessions;
+
+/// <summary>Creates sessions and redeems their one-time tickets.</summary>
+internal sealed class SessionService(OutpostDbContext db, SessionCache cache, IOptions<OutpostOptions> options, TimeProvider time)
+{
+    /// <summary>The path on a session host that redeems a ticket. Reserved: apps never see it.</summary>
+    public const string OpenPath = "/_outpost/open";
+
+    public async Task<SessionCreated> CreateAsync(GrainRecord grain, string accountId, HttpRequest request, CancellationToken ct)
+    {
+        var ticket = SecretToken.New();
+        var now = time.GetUtcNow();
+        var session = new SessionRecord
+        {
+            Id = SecretToken.New(),
+            GrainId = grain.Id,
+            AccountId = accountId,
+            TicketHash = SecretToken.Hash(ticket),
+            TicketExpiresAt = now + options.Value.TicketLifetime,
+            CreatedAt = now,
+        };
+        db.Sessions.Add(session);
+        grain.LastOpenedAt = now;
+        await db.SaveChangesAsync(ct);
+        return new SessionCreated
+        {
+            SessionId = session.Id,
+            Url = $"{SessionOrigin(session.Id, request)}{OpenPath}?ticket={ticket}",
+            TicketExpiresAt = session.TicketExpiresAt,
+        };
+    }
+
+    /// <summary>
+    /// Redeems a ticket once. Returns the new cookie secret, or null when the ticket is wrong, used or expired
+    /// (the caller can't tell which, on purpose).
+    /// </summary>
+    public async Task<string?> RedeemAsync(string sessionId, string ticket, CancellationToken ct)
+    {
+        var session = await db.Sessions.FirstOrDefaultAsync(s => s.Id == sessionId, ct);
+        if (session is null || session.TicketUsedAt is not null || session.TicketExpiresAt < time.GetUtcNow()
+            || !SecretToken.Matches(ticket, session.TicketHash))
+        {
+            return null;
+        }
+
+        var cookie = SecretToken.New();
+        var used = await db.Sessions
+            .Where(s => s.Id == sessionId && s.TicketUsedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.TicketUsedAt, time.GetUtcNow()).SetProperty(s => s.CookieHash, SecretToken.Hash(cookie)), ct);
+        if (used != 1)
+        {
+            return null; // redeemed concurrently by someone else
+        }
+
+        cache.Forget(sessionId);
+        return cookie;
+    }
+
+    private string SessionOrigin(string sessionId, HttpRequest request)
+    {
+        var o = options.Value;
+        var (scheme, port) = string.IsNullOrEmpty(o.BaseUrl)
+            ? (request.Scheme, request.Host.Port)
+            : (new Uri(o.BaseUrl).Scheme, new Uri(o.BaseUrl).IsDefaultPort ? (int?)null : new Uri(o.BaseUrl).Port);
+        return port is null ? $"{scheme}://{sessionId}.{o.BaseDomain}" : $"{scheme}://{sessionId}.{o.BaseDomain}:{port}";
+    }
+}

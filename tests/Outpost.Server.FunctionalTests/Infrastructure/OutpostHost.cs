@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Outpost.Server.Apps;
+using Outpost.Server.Auth;
+using Outpost.Server.Grains;
+using Outpost.Server.Hosting;
+
+namespace Outpost.Server.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// A real Outpost server for one test: real Kestrel on a free loopback port, real Orleans silo, real SQLite and
+/// real sandboxes, in its own data directory.
+/// </summary>
+internal sealed class OutpostHost : IAsyncDisposable
+{
+    private readonly TempDir _data;
+    private readonly WebApplication _app;
+
+    private OutpostHost(TempDir data, WebApplication app, int port, string token)
+    {
+        _data = data;
+        _app = app;
+        Port = port;
+        Token = token;
+        BaseUrl = new Uri($"http://localhost:{port}/");
+        Api = new HttpClient { BaseAddress = BaseUrl };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    public int Port { get; }
+
+    public string Token { get; }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>An API client authenticated with the admin token.</summary>
+    public HttpClient Api { get; }
+
+    public DataPaths Paths => _app.Services.GetRequiredService<DataPaths>();
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<OutpostHost> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var data = new TempDir("server");
+        var config = new Dictionary<string, string?>
+        {
+            ["Outpost:DataDir"] = data.Path,
+            ["Outpost:Listen"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            config[key] = value;
+        }
+
+        var app = await OutpostServer.BuildAsync([], b => b.Configuration.AddInMemoryCollection(config));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var port = new Uri(address).Port;
+        var token = await AdminToken.EnsureAsync(new DataPaths(data.Path), TimeProvider.System);
+        return new OutpostHost(data, app, port, token);
+    }
+
+    public async Task<AppSummary> InstallAsync(string opkPath)
+    {
+        using var content = new StreamContent(File.OpenRead(opkPath));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var response = await Api.PostAsync("api/apps", content);
+        await Ensure.SuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<AppSummary>())!;
+    }
+
+    public async Task<GrainSummary> NewGrainAsync(string appId, string? title = null)
+    {
+        using var response = await Api.PostAsJsonAsync("api/grains", new CreateGrainRequest { AppId = appId, Title = title });
+        await Ensure.SuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<GrainSummary>())!;
+    }
+
+    public async Task<SessionCreated> OpenAsync(string grainId)
+    {
+        using var response = await Api.PostAsync($"api/grains/{grainId}/sessions", null);
+        await Ensure.SuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<SessionCreated>())!;
+    }
+
+    public async Task<GrainSummary> GrainAsync(string grainId) =>
+        (await Api.GetFromJsonAsync<GrainSummary>($"api/grains/{grainId}"))!;
+
+    /// <summary>A browser-like client for a session: its own cookie jar, no automatic redirects.</summary>
+    public BrowserClient Browser() => new(Port);
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _data.Dispose();
+    }
+}
+
+/// <summary>
+/// An HTTP client that behaves like one browser: a cookie jar, redirects followed by hand, and every
+/// <c>*.localhost</c> name resolved to loopback as browsers do.
+/// </summary>
+internal sealed class BrowserClient : IDisposable
+{
+    public BrowserClient(int port)
+    {
+        Cookies = new CookieContainer();
+        Http = new HttpClient(new SocketsHttpHandler
+        {
+            CookieContainer = Cookies,
+            AllowAutoRedirect = false,
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        });
+    }
+
+    public CookieContainer Cookies { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Redeems a session link (one-time ticket) and returns the session's origin, e.g. http://abc….localhost:1234.</summary>
+    public async Task<Uri> RedeemAsync(string sessionUrl)
+    {
+        using var response = await Http.GetAsync(sessionUrl);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var url = new Uri(sessionUrl);
+        return new Uri($"{url.Scheme}://{url.Authority}/");
+    }
+
+    public void Dispose() => Http.Dispose();
+}
+
+internal static class Ensure
+{
+    public static async Task SuccessAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            Assert.Fail($"{(int)response.StatusCode} {response.ReasonPhrase}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+}

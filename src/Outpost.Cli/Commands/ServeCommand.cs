@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Outpost.Server.Hosting;
 

@@ -24,10 +24,10 @@ internal static class GrainsApi
         return api;
     }
 
-    private static async Task<Ok<List<GrainSummary>>> ListAsync(ClaimsPrincipal user, GrainService service, CancellationToken ct) =>
+    private static async Task<Ok<List<GrainSummary>>> ListAsync(ClaimsPrincipal user, GrainManager service, CancellationToken ct) =>
         TypedResults.Ok(await service.ListAsync(user.AccountId(), user.IsAdmin(), ct));
 
-    private static async Task<IResult> CreateAsync(CreateGrainRequest request, ClaimsPrincipal user, GrainService service, OutpostDbContext db, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(CreateGrainRequest request, ClaimsPrincipal user, GrainManager service, OutpostDbContext db, CancellationToken ct)
     {
         try
         {
@@ -41,7 +41,7 @@ internal static class GrainsApi
         }
     }
 
-    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, GrainService service, OutpostDbContext db, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, GrainManager service, OutpostDbContext db, CancellationToken ct)
     {
         var grain = await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct);
         if (grain is null)
@@ -53,7 +53,7 @@ internal static class GrainsApi
         return TypedResults.Ok(service.ToSummary(grain, app?.Title ?? grain.AppId));
     }
 
-    private static async Task<IResult> StopAsync(string id, ClaimsPrincipal user, GrainService service, CancellationToken ct)
+    private static async Task<IResult> StopAsync(string id, ClaimsPrincipal user, GrainManager service, CancellationToken ct)
     {
         if (await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct) is null)
         {
@@ -64,7 +64,7 @@ internal static class GrainsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, GrainService service, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, GrainManager service, CancellationToken ct)
     {
         var grain = await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct);
         if (grain is null)
@@ -76,7 +76,7 @@ internal static class GrainsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> LogsAsync(string id, ClaimsPrincipal user, GrainService service, DataPaths paths, CancellationToken ct)
+    private static async Task<IResult> LogsAsync(string id, ClaimsPrincipal user, GrainManager service, DataPaths paths, CancellationToken ct)
     {
         if (await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct) is null)
         {
@@ -86,7 +86,7 @@ internal static class GrainsApi
         return TypedResults.Text(BoundedLog.ReadAll(paths.GrainLog(id)), "text/plain; charset=utf-8");
     }
 
-    private static async Task<IResult> OpenAsync(string id, HttpContext context, ClaimsPrincipal user, GrainService service, SessionService sessions, CancellationToken ct)
+    private static async Task<IResult> OpenAsync(string id, HttpContext context, ClaimsPrincipal user, GrainManager service, SessionService sessions, CancellationToken ct)
     {
         var grain = await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct);
         if (grain is null)

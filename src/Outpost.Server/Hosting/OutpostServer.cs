@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,10 @@ public static class OutpostServer
         builder.Services.AddOptions<SandboxSettings>().BindConfiguration($"{OutpostOptions.Section}:Sandbox");
         builder.Services.AddOptions<GrainLifecycleOptions>().BindConfiguration($"{OutpostOptions.Section}:Grains");
         builder.WebHost.UseUrls(outpost.Listen);
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        // Operators need grain and sandbox events, not a line per HTTP request or Orleans' tuning notes.
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
+            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
         var paths = new DataPaths(outpost.DataDir);
         builder.Services.AddSingleton(paths);
@@ -40,11 +44,14 @@ public static class OutpostServer
         builder.Services.AddDbContext<OutpostDbContext>(o => o.UseSqlite(Database.ConnectionString(paths)));
         builder.Services.AddProblemDetails();
 
+        // Keys for cookies and antiforgery live with the rest of the server's state, not in the user's home.
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.Root, "keys"))).SetApplicationName("outpost");
+
         AddSandboxes(builder.Services);
         AddCluster(builder, outpost);
         AddAuth(builder.Services);
         builder.Services.AddScoped<AppInstaller>();
-        builder.Services.AddScoped<GrainService>();
+        builder.Services.AddScoped<GrainManager>();
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddSingleton<SessionCache>();
         builder.Services.AddSingleton<GrainEndpoints>();
@@ -96,8 +103,8 @@ public static class OutpostServer
 
     private static void AddAuth(IServiceCollection services)
     {
-        services.AddAuthentication(ApiTokenAuthentication.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.Scheme, null);
+        services.AddAuthentication(ApiTokenAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy("admin", p => p.RequireRole("admin"));
     }
 

@@ -87,7 +87,7 @@ internal sealed class GrainForwarder : IDisposable
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-            var session = httpContext.Features.GetRequiredFeature<SessionEntry>();
+            var session = httpContext.Features.Get<SessionEntry>()!;
             var headers = proxyRequest.Headers;
 
             // The app sees the host the browser used, so the links it builds stay on the session host.

@@ -63,7 +63,7 @@ internal sealed class OutpostHost : IAsyncDisposable
 
         var app = await OutpostServer.BuildAsync([], b => b.Configuration.AddInMemoryCollection(config));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
         var token = await AdminToken.EnsureAsync(new DataPaths(data.Path), TimeProvider.System);
         return new OutpostHost(data, app, port, token);

@@ -26,7 +26,7 @@ public sealed class SessionRoutingTests
 
         Assert.Equal("admin", who.GetProperty("userId").GetString());
         Assert.Equal("Admin", who.GetProperty("userName").GetString());
-        Assert.Equal(["edit"], who.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()).ToArray());
+        Assert.Equal(new[] { "edit" }, who.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!).ToArray());
         Assert.Equal(origin.Host.Split('.')[0], who.GetProperty("sessionId").GetString());
         Assert.NotEqual(grainId, who.GetProperty("sessionId").GetString());
     }

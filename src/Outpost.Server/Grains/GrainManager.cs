@@ -10,14 +10,14 @@ using Outpost.Server.Sessions;
 namespace Outpost.Server.Grains;
 
 /// <summary>Creates, lists, stops and deletes grains.</summary>
-internal sealed partial class GrainService(
+internal sealed partial class GrainManager(
     OutpostDbContext db,
     DataPaths paths,
     IGrainFactory grains,
     RunningGrains running,
     SessionCache sessions,
     TimeProvider time,
-    ILogger<GrainService> logger)
+    ILogger<GrainManager> logger)
 {
     /// <summary>Creates a grain of an app from one of its actions; throws <see cref="GrainRequestException"/> for unknown apps or actions.</summary>
     public async Task<GrainRecord> CreateAsync(CreateGrainRequest request, string ownerId, CancellationToken ct)

@@ -1,0 +1,49 @@
+namespace Outpost.SystemBench;
+
+/// <summary>Command-line options and the repository paths the benchmark uses.</summary>
+internal sealed record BenchOptions
+{
+    public int Iterations { get; init; } = 20;
+
+    public int Seconds { get; init; } = 10;
+
+    public int Connections { get; init; } = 32;
+
+    public required string RepoRoot { get; init; }
+
+    public string OutpostBinary => Path.Combine(RepoRoot, "artifacts", "outpost", "outpost");
+
+    public string NotesPackage => Path.Combine(RepoRoot, "artifacts", "apps", "notes.opk");
+
+    public string NotesSource => Path.Combine(RepoRoot, "apps", "notes");
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions { RepoRoot = FindRepoRoot() };
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            options = args[i] switch
+            {
+                "--iterations" => options with { Iterations = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) },
+                "--seconds" => options with { Seconds = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) },
+                "--connections" => options with { Connections = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Outpost.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run from inside the Outpost repository.");
+    }
+}

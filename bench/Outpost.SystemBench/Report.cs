@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text;
+
+namespace Outpost.SystemBench;
+
+/// <summary>Collects the figures and prints them as the markdown tables docs/benchmarks.md uses.</summary>
+internal sealed class Report(BenchOptions options)
+{
+    private readonly StringBuilder _text = new();
+
+    public void ColdStart(double[] outpost, double[] bare)
+    {
+        var (o50, b50) = (Percentile(outpost, 50), Percentile(bare, 50));
+        _text.AppendLine(Invariant($"### Cold start ({options.Iterations} runs each, first request → first byte)"))
+            .AppendLine()
+            .AppendLine("| | p50 ms | p90 ms | min ms |")
+            .AppendLine("|---|---|---|---|")
+            .AppendLine(Invariant($"| bare `node server.js` (baseline) | {b50:F1} | {Percentile(bare, 90):F1} | {bare.Min():F1} |"))
+            .AppendLine(Invariant($"| through Outpost (sandbox + bridge + router) | {o50:F1} | {Percentile(outpost, 90):F1} | {outpost.Min():F1} |"))
+            .AppendLine(Invariant($"| **overhead (p50 difference)** | **{o50 - b50:F1}** | | |"))
+            .AppendLine(Invariant($"| ratio Outpost / bare (p50) | {o50 / b50:F2} | | |"))
+            .AppendLine();
+    }
+
+    public void Throughput(WrkResult outpost, WrkResult bare)
+    {
+        _text.AppendLine(Invariant($"### Warm throughput (wrk -t2 -c{options.Connections} -d{options.Seconds}s, GET /api/notes)"))
+            .AppendLine()
+            .AppendLine("| | requests/s | p50 ms | p99 ms | errors |")
+            .AppendLine("|---|---|---|---|---|")
+            .AppendLine(Invariant($"| direct to the app (baseline) | {bare.RequestsPerSecond:F0} | {bare.P50Ms:F2} | {bare.P99Ms:F2} | {bare.Errors} |"))
+            .AppendLine(Invariant($"| through Outpost | {outpost.RequestsPerSecond:F0} | {outpost.P50Ms:F2} | {outpost.P99Ms:F2} | {outpost.Errors} |"))
+            .AppendLine(Invariant($"| **ratio Outpost / direct** | **{outpost.RequestsPerSecond / bare.RequestsPerSecond:P0}** | | | |"))
+            .AppendLine();
+    }
+
+    public void IdleMemory((long Before, long After) rss)
+    {
+        _text.AppendLine("### Server memory (RSS)")
+            .AppendLine()
+            .AppendLine("| | MiB |")
+            .AppendLine("|---|---|")
+            .AppendLine(Invariant($"| after start-up and the runs above | {rss.Before / 1048576.0:F1} |"))
+            .AppendLine(Invariant($"| with 100 more installed grains, none running | {rss.After / 1048576.0:F1} |"))
+            .AppendLine();
+    }
+
+    public string ToMarkdown() => _text.ToString();
+
+    private static double Percentile(double[] samples, int percentile)
+    {
+        var sorted = samples.Order().ToArray();
+        var index = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
+        return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -33,7 +33,7 @@ public static class OutpostServer
         builder.Services.AddOptions<GrainLifecycleOptions>().BindConfiguration($"{OutpostOptions.Section}:Grains");
         builder.WebHost.UseUrls(outpost.Listen);
         // Operators need grain and sandbox events, not a line per HTTP request or Orleans' tuning notes.
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error).AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error)
             .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
             .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 

@@ -10,20 +10,11 @@ internal sealed class AppProcess : IDisposable
     private readonly Process _process;
     private readonly PosixSignalRegistration[] _signals;
 
-    private AppProcess(Process process)
+    private AppProcess(Process process, PosixSignalRegistration[] signals)
     {
         _process = process;
+        _signals = signals;
         Exited = WaitForExitCodeAsync(process);
-
-        // The bridge is the sandbox's first process, so stop requests reach it first; the app decides
-        // how to shut down, and the bridge follows it out through Exited.
-        _signals =
-        [
-            PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward),
-            PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward),
-            PosixSignalRegistration.Create(PosixSignal.SIGHUP, Forward),
-            PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Forward),
-        ];
     }
 
     /// <summary>Completes with the app's exit code (128 + signal number when a signal killed it).</summary>
@@ -37,20 +28,31 @@ internal sealed class AppProcess : IDisposable
             info.ArgumentList.Add(argument);
         }
 
+        // Handlers go in before the app starts, so no stop request can fall between its start and
+        // their registration and end the bridge without the app hearing of it.
+        var forwarder = new SignalForwarder();
+        PosixSignalRegistration[] signals =
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, forwarder.Forward),
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, forwarder.Forward),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, forwarder.Forward),
+            PosixSignalRegistration.Create(PosixSignal.SIGQUIT, forwarder.Forward),
+        ];
+
         try
         {
-            var process = Process.Start(info);
-            if (process is null)
-            {
-                Console.Error.WriteLine($"outpost-bridge: cannot start {options.Command}");
-                return null;
-            }
-
-            return new AppProcess(process);
+            var process = Process.Start(info) ?? throw new Win32Exception($"cannot start {options.Command}");
+            forwarder.Attach(process.Id);
+            return new AppProcess(process, signals);
         }
         catch (Win32Exception e)
         {
             Console.Error.WriteLine($"outpost-bridge: cannot start {options.Command}: {e.Message}");
+            foreach (var registration in signals)
+            {
+                registration.Dispose();
+            }
+
             return null;
         }
     }
@@ -83,18 +85,48 @@ internal sealed class AppProcess : IDisposable
         return process.ExitCode;
     }
 
-    private void Forward(PosixSignalContext context)
+    /// <summary>Passes stop signals on to the app; one that arrives before the app exists is passed on once it does.</summary>
+    private sealed class SignalForwarder
     {
-        // Cancel the runtime's default handling (which would end the bridge at once) and let the app
-        // choose; the bridge ends when the app does.
-        context.Cancel = true;
-        var number = context.Signal switch
+        private readonly Lock _gate = new();
+        private int _pid;
+        private int _pending;
+
+        public void Attach(int pid)
         {
-            PosixSignal.SIGTERM => Libc.SIGTERM,
-            PosixSignal.SIGINT => Libc.SIGINT,
-            PosixSignal.SIGHUP => Libc.SIGHUP,
-            _ => Libc.SIGQUIT,
-        };
-        _ = Libc.Kill(_process.Id, number);
+            lock (_gate)
+            {
+                _pid = pid;
+                if (_pending != 0)
+                {
+                    _ = Libc.Kill(pid, _pending);
+                }
+            }
+        }
+
+        public void Forward(PosixSignalContext context)
+        {
+            // Cancel the runtime's default handling (which would end the bridge at once) and let the
+            // app choose how to stop; the bridge follows it out through Exited.
+            context.Cancel = true;
+            var number = context.Signal switch
+            {
+                PosixSignal.SIGTERM => Libc.SIGTERM,
+                PosixSignal.SIGINT => Libc.SIGINT,
+                PosixSignal.SIGHUP => Libc.SIGHUP,
+                _ => Libc.SIGQUIT,
+            };
+            lock (_gate)
+            {
+                if (_pid == 0)
+                {
+                    _pending = number;
+                }
+                else
+                {
+                    _ = Libc.Kill(_pid, number);
+                }
+            }
+        }
     }
 }

@@ -23,7 +23,8 @@ public sealed class NativeSandboxDriver : ISandboxDriver
         SpecValidator.ValidateCgroupName(options.CgroupName);
         _options = options;
         _logger = logger ?? NullLogger<NativeSandboxDriver>.Instance;
-        _tools = new Lazy<(string, BridgeRuntime)>(LocateTools);
+        // PublicationOnly: a failure (bridge not built yet) is retried on the next start, not cached.
+        _tools = new Lazy<(string, BridgeRuntime)>(LocateTools, LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <inheritdoc />
@@ -31,11 +32,11 @@ public sealed class NativeSandboxDriver : ISandboxDriver
     {
         SpecValidator.Validate(spec);
         var started = Stopwatch.GetTimestamp();
-        var tools = Fail(spec, () => _tools.Value, "sandbox tools unavailable");
+        var tools = Guard(spec, () => _tools.Value, "sandbox tools unavailable");
 
-        Fail(spec, () => SandboxDirectories.PrepareStorage(spec.StorageDir, spec.HostUid), "cannot prepare the storage directory");
-        Fail(spec, () => SandboxDirectories.PrepareRuntime(spec.RuntimeDir, spec.HostUid), "cannot prepare the runtime directory");
-        var log = new BoundedLog(spec.LogFile, spec.MaxLogBytes);
+        Guard(spec, () => SandboxDirectories.PrepareStorage(spec.StorageDir, spec.HostUid), "cannot prepare the storage directory");
+        Guard(spec, () => SandboxDirectories.PrepareRuntime(spec.RuntimeDir, spec.HostUid), "cannot prepare the runtime directory");
+        var log = Guard(spec, () => new BoundedLog(spec.LogFile, spec.MaxLogBytes), "cannot open the grain log");
         log.AppendLine($"[outpost] starting sandbox {spec.InstanceName}: {spec.Command}");
         if (spec.HostUid is null && Environment.IsPrivilegedProcess)
         {
@@ -48,14 +49,19 @@ public sealed class NativeSandboxDriver : ISandboxDriver
         {
             launcher = await SandboxLauncher.StartAsync(spec, tools.Bwrap, tools.Bridge, cgroup);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        catch (Exception e)
         {
             if (cgroup is not null)
             {
                 await cgroup.RemoveAsync(TimeSpan.FromSeconds(1));
             }
 
-            throw StartFailed(spec, log, $"cannot launch the sandbox: {e.Message}", e);
+            if (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+            {
+                throw StartFailed(spec, log, $"cannot launch the sandbox: {e.Message}", e);
+            }
+
+            throw;
         }
 
         var sandbox = new NativeSandboxProcess(launcher, cgroup, log, Path.Combine(spec.RuntimeDir, NativeSandbox.SocketName), spec.InstanceName, _logger);
@@ -95,23 +101,26 @@ public sealed class NativeSandboxDriver : ISandboxDriver
 
     private async Task WaitUntilReadyAsync(SandboxSpec spec, NativeSandboxProcess sandbox, BoundedLog log, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(spec.StartTimeout);
-        var ready = SocketWaiter.WaitAsync(sandbox.SocketPath, timeout.Token);
-        var first = await Task.WhenAny(ready, sandbox.Exited);
-        if (first == sandbox.Exited)
-        {
-            var code = await sandbox.Exited;
-            throw StartFailed(spec, log, $"the sandbox exited with code {code} before the app accepted connections on port {spec.Port}");
-        }
-
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        waiting.CancelAfter(spec.StartTimeout);
+        var ready = SocketWaiter.WaitAsync(sandbox.SocketPath, waiting.Token);
         try
         {
+            if (await Task.WhenAny(ready, sandbox.Exited) == sandbox.Exited)
+            {
+                throw StartFailed(spec, log, $"the sandbox exited with code {await sandbox.Exited} before the app accepted connections on port {spec.Port}");
+            }
+
             await ready;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw StartFailed(spec, log, $"the app did not accept connections on port {spec.Port} within {spec.StartTimeout.TotalSeconds:0.#} s");
+        }
+        finally
+        {
+            // Ends the waiter (and its watcher) in every case, including when the sandbox exited first.
+            await waiting.CancelAsync();
         }
     }
 
@@ -128,7 +137,8 @@ public sealed class NativeSandboxDriver : ISandboxDriver
         return (ExecutableResolver.Resolve(_options.BwrapPath), BridgeRuntime.Resolve(_options.BridgePath));
     }
 
-    private T Fail<T>(SandboxSpec spec, Func<T> action, string what)
+    /// <summary>Runs a setup step, turning the host-side failures it can meet into a <see cref="SandboxStartException"/>.</summary>
+    private T Guard<T>(SandboxSpec spec, Func<T> action, string what)
     {
         try
         {
@@ -140,8 +150,8 @@ public sealed class NativeSandboxDriver : ISandboxDriver
         }
     }
 
-    private void Fail(SandboxSpec spec, Action action, string what) =>
-        Fail<bool>(spec, () =>
+    private void Guard(SandboxSpec spec, Action action, string what) =>
+        Guard<bool>(spec, () =>
         {
             action();
             return true;

@@ -42,7 +42,8 @@ internal sealed class NativeSandboxProcess : ISandboxProcess
 
     public async Task StopAsync(CancellationToken ct = default)
     {
-        if (Interlocked.Exchange(ref _stopRequested, 1) == 0 && !_exited.Task.IsCompleted)
+        // A sandbox that already ended on its own is not "stopped"; its exit line says what happened.
+        if (!_exited.Task.IsCompleted && Interlocked.Exchange(ref _stopRequested, 1) == 0)
         {
             await KillEverythingAsync();
         }
@@ -63,25 +64,34 @@ internal sealed class NativeSandboxProcess : ISandboxProcess
     {
         await _process.WaitForExitAsync();
         var code = _process.ExitCode;
-
-        // Read before the cgroup is removed: it is the only witness of an OOM kill.
-        var oomKills = Cgroup?.ReadOomKills() ?? 0;
-
-        // bwrap is gone; whatever it left (nothing, normally: its pid namespace died with it) goes too.
-        await KillEverythingAsync();
-        if (Cgroup is not null && !await Cgroup.RemoveAsync(KillTimeout))
+        try
         {
-            _logger.CgroupNotRemoved(_instance, string.Join(", ", Cgroup.Directories));
+            // Read before the cgroup is removed: it is the only witness of an OOM kill.
+            var oomKills = Cgroup?.ReadOomKills() ?? 0;
+
+            // bwrap is gone; whatever it left (nothing, normally: its pid namespace died with it) goes too.
+            await KillEverythingAsync();
+            if (Cgroup is not null && !await Cgroup.RemoveAsync(KillTimeout))
+            {
+                _logger.CgroupNotRemoved(_instance, string.Join(", ", Cgroup.Directories));
+            }
+
+            // Every writer is dead, so the pipes reach end-of-file; the bound guards against the unforeseen.
+            await Task.WhenAny(_output, Task.Delay(OutputDrainTimeout));
+
+            var message = ExitMessage(code, oomKills, stopped: Volatile.Read(ref _stopRequested) == 1);
+            _logger.SandboxExited(_instance, code, message);
+            _log.AppendLine("[outpost] " + message);
         }
-
-        // Every writer is dead, so the pipes reach end-of-file; the bound guards against the unforeseen.
-        await Task.WhenAny(_output, Task.Delay(OutputDrainTimeout));
-
-        var stopped = Volatile.Read(ref _stopRequested) == 1;
-        var message = ExitMessage(code, oomKills, stopped);
-        _log.AppendLine("[outpost] " + message);
-        _logger.SandboxExited(_instance, code, message);
-        _exited.TrySetResult(code);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The log or a cgroup file vanished under us: Exited must complete regardless.
+            _logger.SandboxExited(_instance, code, e.Message);
+        }
+        finally
+        {
+            _exited.TrySetResult(code);
+        }
     }
 
     internal static string ExitMessage(int code, long oomKills, bool stopped)

@@ -6,8 +6,8 @@ using Outpost.Sandboxing.Native.Seccomp;
 namespace Outpost.Sandboxing.Native;
 
 /// <summary>
-/// Starts bwrap through a tiny /bin/sh launcher that first joins the sandbox's cgroups, then opens
-/// the seccomp program for bwrap, then (as root) drops to the grain's host uid, and only then execs bwrap.
+/// Starts bwrap through a tiny /bin/sh launcher that opens the seccomp program for bwrap, joins the
+/// sandbox's cgroups, then (as root) drops to the grain's host uid, and only then execs bwrap.
 /// </summary>
 internal static class SandboxLauncher
 {
@@ -15,13 +15,14 @@ internal static class SandboxLauncher
     public const int LauncherFailed = 125;
 
     // $1 = seccomp program file, $2 = number of cgroup.procs files, then the files, then the command.
-    // Joining the cgroups in the launcher, before exec, means not one instruction of the sandbox runs
-    // outside its limits; writing "$$" works for the launcher whatever uid it is about to become.
+    // The program file is opened and unlinked first, so it never outlives the launcher. Joining the
+    // cgroups in the launcher, before exec, means not one instruction of the sandbox runs outside its
+    // limits; writing "$$" works for the launcher whatever uid it is about to become.
     private static readonly string Script = string.Join('\n',
         "bpf=$1; n=$2; shift 2",
-        "while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit " + LauncherFailed.ToString(CultureInfo.InvariantCulture) + "; n=$((n - 1)); shift; done",
         "exec " + BwrapArguments.SeccompFd.ToString(CultureInfo.InvariantCulture) + "< \"$bpf\" || exit " + LauncherFailed.ToString(CultureInfo.InvariantCulture),
         "rm -f \"$bpf\"",
+        "while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit " + LauncherFailed.ToString(CultureInfo.InvariantCulture) + "; n=$((n - 1)); shift; done",
         "exec \"$@\"");
 
     public static async Task<Process> StartAsync(SandboxSpec spec, string bwrap, BridgeRuntime bridge, SandboxCgroup? cgroup)
@@ -29,8 +30,13 @@ internal static class SandboxLauncher
         // The program is written to a private file that the launcher opens and unlinks: a descriptor is
         // how bwrap takes it, and .NET passes no descriptors but stdio to children.
         var bpf = Path.Combine(Path.GetTempPath(), $"outpost-seccomp-{spec.InstanceName}-{Guid.NewGuid():N}.bpf");
-        await File.WriteAllBytesAsync(bpf, SeccompFilter.Program);
-        File.SetUnixFileMode(bpf, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // CreateNew: never follow a link someone planted in the shared temporary directory.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+        await using (var file = new FileStream(bpf, options))
+        {
+            await file.WriteAsync(SeccompFilter.Program);
+        }
+
         try
         {
             var info = new ProcessStartInfo("/bin/sh")

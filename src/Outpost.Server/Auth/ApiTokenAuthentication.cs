@@ -12,8 +12,7 @@ namespace Outpost.Server.Auth;
 internal sealed class ApiTokenAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
-    UrlEncoder encoder,
-    OutpostDbContext db) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
 
@@ -25,6 +24,8 @@ internal sealed class ApiTokenAuthentication(
             return AuthenticateResult.NoResult();
         }
 
+        // Resolved only here: most requests carry no token, and a DbContext per request is not free.
+        var db = Context.RequestServices.GetRequiredService<OutpostDbContext>();
         var hash = SecretToken.Hash(header["Bearer ".Length..].Trim());
         var found = await db.ApiTokens
             .Where(t => t.TokenHash == hash && t.RevokedAt == null)

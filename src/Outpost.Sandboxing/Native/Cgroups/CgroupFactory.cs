@@ -27,21 +27,3 @@ internal static class CgroupFactory
         throw new CgroupUnavailableException("no cgroup hierarchy with the memory, pids and cpu controllers is mounted");
     }
 }
-
-/// <summary>The sandbox's resource limits cannot be put in place.</summary>
-internal sealed class CgroupUnavailableException : Exception
-{
-    public CgroupUnavailableException()
-    {
-    }
-
-    public CgroupUnavailableException(string message)
-        : base(message)
-    {
-    }
-
-    public CgroupUnavailableException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}

@@ -50,17 +50,21 @@ internal static class ColdStart
 
     private static async Task<double> FirstByteAsync(HttpClient client, int port, Stopwatch clock)
     {
+        // Poll with plain connects, as the bridge's readiness probe does, so both sides wait for the port the same way.
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                using var response = await client.GetAsync($"http://127.0.0.1:{port}/", HttpCompletionOption.ResponseHeadersRead);
-                return clock.Elapsed.TotalMilliseconds;
+                await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
             }
-            catch (HttpRequestException e) when (e.InnerException is SocketException)
+            catch (SocketException)
             {
-                // Not listening yet: poll again at once, as the bridge's readiness probe does.
+                continue;
             }
+
+            using var response = await client.GetAsync($"http://127.0.0.1:{port}/", HttpCompletionOption.ResponseHeadersRead);
+            return clock.Elapsed.TotalMilliseconds;
         }
 
         throw new TimeoutException("the bare app did not answer within 30 s");

@@ -23,6 +23,9 @@ internal sealed class AppProcess : IDisposable
     public static AppProcess? TryStart(BridgeOptions options)
     {
         var info = new ProcessStartInfo(options.Command) { UseShellExecute = false };
+
+        // Set by the sandbox for the bridge's own sockets; the app (which may be a .NET program) must not inherit it.
+        info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
         foreach (var argument in options.Arguments)
         {
             info.ArgumentList.Add(argument);

@@ -24,7 +24,8 @@ public static class OutpostServer
     /// <summary>Creates a ready-to-run server. <paramref name="configure"/> lets callers (tests, the CLI) add configuration.</summary>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // No config reload: its file watcher on the content root would wake on every file written there.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false", .. args] });
         configure?.Invoke(builder);
 
         var outpost = builder.Configuration.GetSection(OutpostOptions.Section).Get<OutpostOptions>() ?? new OutpostOptions();
@@ -35,7 +36,8 @@ public static class OutpostServer
         // Operators need grain and sandbox events, not a line per HTTP request or Orleans' tuning notes.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error).AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error)
             .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+            .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error)
+            .AddFilter("Yarp", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 
         var paths = new DataPaths(outpost.DataDir);
         builder.Services.AddSingleton(paths);

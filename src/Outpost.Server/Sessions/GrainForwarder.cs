@@ -18,6 +18,10 @@ internal sealed class GrainForwarder : IDisposable
     {
         // Apps may stream or hold WebSockets open; only a connection silent this long is cut.
         ActivityTimeout = TimeSpan.FromMinutes(10),
+
+        // Apps speak HTTP/1.1 on their port; asking for it directly skips HTTP/2 negotiation on every connection.
+        Version = HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
     };
 
     private readonly IHttpForwarder _forwarder;

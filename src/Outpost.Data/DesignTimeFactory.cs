@@ -7,5 +7,5 @@ namespace Outpost.Data;
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<OutpostDbContext>
 {
     public OutpostDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<OutpostDbContext>().UseSqlite("Data Source=design.db").Options);
+        new((DbContextOptions<OutpostDbContext>)OutpostDbContext.UseOutpostSqlite(new DbContextOptionsBuilder<OutpostDbContext>(), "Data Source=design.db").Options);
 }

@@ -1,17 +1,25 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Outpost.Data.Accounts;
 using Outpost.Data.Apps;
 using Outpost.Data.Grains;
 using Outpost.Data.Sessions;
+using Outpost.Data.Settings;
 
 namespace Outpost.Data;
 
-/// <summary>The metadata database: accounts, installed apps, grains and sessions. Grain data lives on disk, not here.</summary>
-public sealed class OutpostDbContext(DbContextOptions<OutpostDbContext> options) : DbContext(options)
+/// <summary>
+/// The metadata database: accounts (ASP.NET Core Identity), installed apps, grains, sessions, invitations and
+/// settings. Grain data lives on disk, not here.
+/// </summary>
+public sealed class OutpostDbContext(DbContextOptions<OutpostDbContext> options) : IdentityDbContext<Account>(options)
 {
-    public DbSet<Account> Accounts => Set<Account>();
+    /// <summary>The people of this group (Identity's user table).</summary>
+    public DbSet<Account> Accounts => Users;
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
 
     public DbSet<InstalledApp> Apps => Set<InstalledApp>();
 
@@ -19,7 +27,20 @@ public sealed class OutpostDbContext(DbContextOptions<OutpostDbContext> options)
 
     public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
 
+    public DbSet<ServerSetting> Settings => Set<ServerSetting>();
+
+    /// <summary>
+    /// Configures a context on a SQLite file. Identity picks its schema version (3: with the passkeys table) from
+    /// the options' service provider, so every context, whether built by the server, the CLI or the migrations
+    /// tool, gets the same small provider and therefore the same model.
+    /// </summary>
+    public static DbContextOptionsBuilder UseOutpostSqlite(DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseSqlite(connectionString).UseApplicationServiceProvider(IdentitySchema.Services);
+
     /// <inheritdoc />
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(OutpostDbContext).Assembly);
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(OutpostDbContext).Assembly);
+    }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Outpost.Server.Accounts;
 using Outpost.Server.Hosting;
 
 namespace Outpost.Cli.Commands;
@@ -22,14 +24,26 @@ internal static class ServeCommand
             AddIfSet(overrides, "BaseDomain", result.GetValue(baseDomain));
             await using var app = await OutpostServer.BuildAsync([], b => b.Configuration.AddInMemoryCollection(overrides));
             await app.StartAsync(ct);
-            var paths = app.Services.GetService(typeof(DataPaths)) as DataPaths;
+            var paths = app.Services.GetRequiredService<DataPaths>();
+            var url = app.Urls.First().Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
             await context.Output.WriteLineAsync($"""
 
-                Outpost is running. Open {string.Join(", ", app.Urls)}
-                Data directory: {paths?.Root}
-                API token for the command line: outpost admin-token --data {paths?.Root}
-                Press Ctrl+C to stop.
+                Outpost is running. Open {url}
+                Data directory: {paths.Root}
+                API token for the command line: outpost admin-token --data {paths.Root}
                 """);
+            if (app.Services.GetRequiredService<SetupLink>().UrlFor(url) is { } setup)
+            {
+                await context.Output.WriteLineAsync($"""
+
+                    First run: create the admin account with this one-time link (valid for 1 hour):
+
+                        {setup}
+
+                    """);
+            }
+
+            await context.Output.WriteLineAsync("Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(ct);
             return 0;
         });

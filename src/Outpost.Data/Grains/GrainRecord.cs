@@ -23,6 +23,9 @@ public sealed class GrainRecord
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? LastOpenedAt { get; set; }
+
+    /// <summary>When the owner moved it to the trash; null while it is in use. Trashed grains can be restored.</summary>
+    public DateTimeOffset? TrashedAt { get; set; }
 }
 
 internal sealed class GrainRecordConfiguration : IEntityTypeConfiguration<GrainRecord>

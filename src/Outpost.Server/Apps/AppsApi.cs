@@ -12,11 +12,11 @@ internal static class AppsApi
 {
     public static RouteGroupBuilder MapAppsApi(this RouteGroupBuilder api)
     {
-        var apps = api.MapGroup("/apps").RequireAuthorization("admin");
+        var apps = api.MapGroup("/apps").RequireAuthorization();
         apps.MapGet("/", ListAsync);
-        apps.MapPost("/", InstallAsync);
+        apps.MapPost("/", InstallAsync).RequireAuthorization("user");
         apps.MapGet("/{appId}", GetAsync);
-        apps.MapDelete("/{appId}", RemoveAsync);
+        apps.MapDelete("/{appId}", RemoveAsync).RequireAuthorization("admin");
         return api;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Outpost.Core.Security;
 using Outpost.Data;
+using Outpost.Server.Accounts;
 
 namespace Outpost.Server.Auth;
 
@@ -29,20 +30,14 @@ internal sealed class ApiTokenAuthentication(
         var hash = SecretToken.Hash(header["Bearer ".Length..].Trim());
         var found = await db.ApiTokens
             .Where(t => t.TokenHash == hash && t.RevokedAt == null)
-            .Join(db.Accounts, t => t.AccountId, a => a.Id, (t, a) => new { a.Id, a.Name, a.IsAdmin })
+            .Join(db.Accounts.Where(a => !a.Disabled), t => t.AccountId, a => a.Id, (t, a) => new { a.Id, a.Name, a.Role })
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (found is null)
         {
             return AuthenticateResult.Fail("The API token is not valid. Get one with 'outpost admin-token'.");
         }
 
-        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, found.Id), new(ClaimTypes.Name, found.Name) };
-        if (found.IsAdmin)
-        {
-            claims.Add(new Claim(ClaimTypes.Role, "admin"));
-        }
-
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(AccountClaims.For(found.Id, found.Name, found.Role), SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
@@ -56,11 +51,3 @@ internal sealed class ApiTokenAuthentication(
     }
 }
 
-/// <summary>Reads the caller's identity from an authenticated request.</summary>
-internal static class CallerExtensions
-{
-    public static string AccountId(this ClaimsPrincipal user) =>
-        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Request is not authenticated.");
-
-    public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole("admin");
-}

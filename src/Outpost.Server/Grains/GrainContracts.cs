@@ -20,6 +20,20 @@ public sealed record GrainSummary
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? LastOpenedAt { get; init; }
+
+    /// <summary>Set while the grain is in the trash.</summary>
+    public DateTimeOffset? TrashedAt { get; init; }
+
+    public string? OwnerId { get; init; }
+
+    /// <summary>CPU time used by the running sandbox, in seconds; null when stopped.</summary>
+    public double? CpuSeconds { get; init; }
+}
+
+/// <summary>Body of <c>PATCH /api/grains/{id}</c>.</summary>
+public sealed record UpdateGrainRequest
+{
+    public string? Title { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/grains</c>.</summary>

@@ -55,17 +55,52 @@ internal sealed partial class GrainManager(
         return grain;
     }
 
-    /// <summary>Grains visible to the caller: an admin sees all, others their own.</summary>
-    public async Task<List<GrainSummary>> ListAsync(string accountId, bool isAdmin, CancellationToken ct)
+    /// <summary>The caller's own grains (in use, or in the trash).</summary>
+    public async Task<List<GrainSummary>> ListAsync(string accountId, bool trash, CancellationToken ct)
     {
         var rows = await db.Grains.AsNoTracking()
-            .Where(g => isAdmin || g.OwnerId == accountId)
+            .Where(g => g.OwnerId == accountId && (g.TrashedAt != null) == trash)
             .Join(db.Apps, g => g.AppId, a => a.AppId, (g, a) => new { Grain = g, AppTitle = a.Title })
             .ToListAsync(ct);
         return rows
             .OrderByDescending(r => r.Grain.LastOpenedAt ?? r.Grain.CreatedAt)
             .Select(r => ToSummary(r.Grain, r.AppTitle))
             .ToList();
+    }
+
+    /// <summary>Every grain of the server (admins): owner, state and resource use.</summary>
+    public async Task<List<GrainSummary>> ListAllAsync(CancellationToken ct)
+    {
+        var rows = await db.Grains.AsNoTracking()
+            .Join(db.Apps, g => g.AppId, a => a.AppId, (g, a) => new { Grain = g, AppTitle = a.Title })
+            .ToListAsync(ct);
+        return rows.Select(r => ToSummary(r.Grain, r.AppTitle)).OrderByDescending(g => g.Running).ThenBy(g => g.Title, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>Renames a grain; throws <see cref="GrainRequestException"/> for an empty or over-long title.</summary>
+    public async Task RenameAsync(GrainRecord grain, string title, CancellationToken ct)
+    {
+        title = title.Trim();
+        if (title.Length is 0 or > 200)
+        {
+            throw new GrainRequestException("A grain title needs 1 to 200 characters.");
+        }
+
+        grain.Title = title;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Moves a grain to the trash (stopping it) or back out of it.</summary>
+    public async Task SetTrashedAsync(GrainRecord grain, bool trashed, CancellationToken ct)
+    {
+        if (trashed)
+        {
+            await StopAsync(grain.Id);
+            sessions.ForgetGrain(grain.Id);
+        }
+
+        grain.TrashedAt = trashed ? time.GetUtcNow() : null;
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Finds a grain the caller may manage (owner or admin), or null.</summary>
@@ -86,6 +121,9 @@ internal sealed partial class GrainManager(
         MemoryBytes = running.UsageOf(grain.Id)?.MemoryBytes,
         CreatedAt = grain.CreatedAt,
         LastOpenedAt = grain.LastOpenedAt,
+        TrashedAt = grain.TrashedAt,
+        OwnerId = grain.OwnerId,
+        CpuSeconds = running.UsageOf(grain.Id)?.CpuTime.TotalSeconds,
     };
 
     public Task StopAsync(string grainId) => grains.GetGrain<IGrainActivation>(grainId).Stop();

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Outpost.Data;
 using Outpost.Sandboxing;
-using Outpost.Server.Auth;
+using Outpost.Server.Accounts;
 using Outpost.Server.Hosting;
 using Outpost.Server.Sessions;
 
@@ -15,7 +15,11 @@ internal static class GrainsApi
     {
         var grains = api.MapGroup("/grains").RequireAuthorization();
         grains.MapGet("/", ListAsync);
-        grains.MapPost("/", CreateAsync);
+        grains.MapPost("/", CreateAsync).RequireAuthorization("user");
+        grains.MapPatch("/{id}", UpdateAsync);
+        grains.MapPost("/{id}/trash", (string id, ClaimsPrincipal user, GrainManager service, CancellationToken ct) => SetTrashedAsync(id, true, user, service, ct));
+        grains.MapPost("/{id}/restore", (string id, ClaimsPrincipal user, GrainManager service, CancellationToken ct) => SetTrashedAsync(id, false, user, service, ct));
+        api.MapGet("/admin/grains", async (GrainManager service, CancellationToken ct) => TypedResults.Ok(await service.ListAllAsync(ct))).RequireAuthorization("admin");
         grains.MapGet("/{id}", GetAsync);
         grains.MapPost("/{id}/stop", StopAsync);
         grains.MapDelete("/{id}", DeleteAsync);
@@ -24,8 +28,43 @@ internal static class GrainsApi
         return api;
     }
 
-    private static async Task<Ok<List<GrainSummary>>> ListAsync(ClaimsPrincipal user, GrainManager service, CancellationToken ct) =>
-        TypedResults.Ok(await service.ListAsync(user.AccountId(), user.IsAdmin(), ct));
+    private static async Task<Ok<List<GrainSummary>>> ListAsync(ClaimsPrincipal user, GrainManager service, bool? trash, CancellationToken ct) =>
+        TypedResults.Ok(await service.ListAsync(user.AccountId(), trash ?? false, ct));
+
+    private static async Task<IResult> UpdateAsync(string id, UpdateGrainRequest request, ClaimsPrincipal user, GrainManager service, CancellationToken ct)
+    {
+        var grain = await service.FindOwnedAsync(id, user.AccountId(), isAdmin: false, ct);
+        if (grain is null)
+        {
+            return NoSuchGrain(id);
+        }
+
+        try
+        {
+            if (request.Title is not null)
+            {
+                await service.RenameAsync(grain, request.Title, ct);
+            }
+
+            return TypedResults.NoContent();
+        }
+        catch (GrainRequestException e)
+        {
+            return TypedResults.Problem(title: "Cannot change the grain", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<IResult> SetTrashedAsync(string id, bool trashed, ClaimsPrincipal user, GrainManager service, CancellationToken ct)
+    {
+        var grain = await service.FindOwnedAsync(id, user.AccountId(), isAdmin: false, ct);
+        if (grain is null)
+        {
+            return NoSuchGrain(id);
+        }
+
+        await service.SetTrashedAsync(grain, trashed, ct);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<IResult> CreateAsync(CreateGrainRequest request, ClaimsPrincipal user, GrainManager service, OutpostDbContext db, CancellationToken ct)
     {
@@ -88,10 +127,16 @@ internal static class GrainsApi
 
     private static async Task<IResult> OpenAsync(string id, HttpContext context, ClaimsPrincipal user, GrainManager service, SessionService sessions, CancellationToken ct)
     {
-        var grain = await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct);
+        // Only the owner opens a grain: admins manage grains (stop, delete) but never see inside them.
+        var grain = await service.FindOwnedAsync(id, user.AccountId(), isAdmin: false, ct);
         if (grain is null)
         {
             return NoSuchGrain(id);
+        }
+
+        if (grain.TrashedAt is not null)
+        {
+            return TypedResults.Problem(title: "This grain is in the trash", detail: "Restore it before opening it.", statusCode: StatusCodes.Status409Conflict);
         }
 
         return TypedResults.Ok(await sessions.CreateAsync(grain, user.AccountId(), context.Request, ct));

@@ -14,7 +14,7 @@ public static class Database
 
     /// <summary>Options for a context on this data directory, for tools that run without the server (e.g. <c>outpost admin-token</c>).</summary>
     public static DbContextOptions<OutpostDbContext> Options(DataPaths paths) =>
-        new DbContextOptionsBuilder<OutpostDbContext>().UseSqlite(ConnectionString(paths)).Options;
+        (DbContextOptions<OutpostDbContext>)OutpostDbContext.UseOutpostSqlite(new DbContextOptionsBuilder<OutpostDbContext>(), ConnectionString(paths)).Options;
 
     /// <summary>Creates the file with owner-only permissions, applies migrations, and seeds the admin account.</summary>
     public static async Task MigrateAsync(OutpostDbContext db, DataPaths paths, TimeProvider time, CancellationToken cancellationToken = default)
@@ -35,7 +35,18 @@ public static class Database
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         if (!await db.Accounts.AnyAsync(a => a.Id == Account.AdminId, cancellationToken))
         {
-            db.Accounts.Add(new Account { Id = Account.AdminId, Name = "Admin", IsAdmin = true, CreatedAt = time.GetUtcNow() });
+            // No password: the one-time setup link gives this account its credentials (no default password anywhere).
+            db.Accounts.Add(new Account
+            {
+                Id = Account.AdminId,
+                UserName = "admin",
+                NormalizedUserName = "ADMIN",
+                Name = "Admin",
+                Role = AccountRole.Admin,
+                SecurityStamp = Guid.NewGuid().ToString("N"),
+                ConcurrencyStamp = Guid.NewGuid().ToString("N"),
+                CreatedAt = time.GetUtcNow(),
+            });
             await db.SaveChangesAsync(cancellationToken);
         }
     }

@@ -30,6 +30,9 @@ public sealed class OutpostOptions
     /// <summary>How long a session link's one-time ticket stays valid before it is first used. Default 10 minutes.</summary>
     public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Whether people may create accounts without an invitation. Default false.</summary>
+    public bool OpenSignup { get; set; }
+
     /// <summary>Returns the default data directory for the current user.</summary>
     public static string DefaultDataDir() =>
         Environment.IsPrivilegedProcess

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -10,10 +8,12 @@ using Outpost.Cluster.Grains;
 using Outpost.Data;
 using Outpost.Packaging;
 using Outpost.Sandboxing;
+using Outpost.Server.Accounts;
 using Outpost.Server.Apps;
 using Outpost.Server.Auth;
 using Outpost.Server.Grains;
 using Outpost.Server.Sessions;
+using Outpost.Server.Settings;
 using Outpost.Server.Shell;
 
 namespace Outpost.Server.Hosting;
@@ -28,6 +28,17 @@ public static class OutpostServer
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false", .. args] });
         configure?.Invoke(builder);
 
+        var configured = builder.Configuration.GetSection(OutpostOptions.Section).Get<OutpostOptions>() ?? new OutpostOptions();
+
+        // The database comes first: settings changed from the admin page override the configuration.
+        var paths = new DataPaths(configured.DataDir);
+        DataDirectory.Prepare(paths, cleanTemp: true);
+        await using (var db = new OutpostDbContext(Database.Options(paths)))
+        {
+            await Database.MigrateAsync(db, paths, TimeProvider.System);
+            builder.Configuration.AddInMemoryCollection(await SettingsStore.LoadOverridesAsync(db));
+        }
+
         var outpost = builder.Configuration.GetSection(OutpostOptions.Section).Get<OutpostOptions>() ?? new OutpostOptions();
         builder.Services.AddOptions<OutpostOptions>().BindConfiguration(OutpostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<SandboxSettings>().BindConfiguration($"{OutpostOptions.Section}:Sandbox");
@@ -39,11 +50,10 @@ public static class OutpostServer
             .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error)
             .AddFilter("Yarp", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 
-        var paths = new DataPaths(outpost.DataDir);
         builder.Services.AddSingleton(paths);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new PackageLimits());
-        builder.Services.AddDbContext<OutpostDbContext>(o => o.UseSqlite(Database.ConnectionString(paths)));
+        builder.Services.AddDbContext<OutpostDbContext>(o => OutpostDbContext.UseOutpostSqlite(o, Database.ConnectionString(paths)));
         builder.Services.AddProblemDetails();
 
         // Keys for cookies and antiforgery live with the rest of the server's state, not in the user's home.
@@ -51,7 +61,14 @@ public static class OutpostServer
 
         AddSandboxes(builder.Services);
         AddCluster(builder, outpost);
-        AddAuth(builder.Services);
+        builder.Services.AddOutpostIdentity();
+        builder.Services.AddOutpostRateLimits();
+        builder.Services.AddAntiforgery();
+        builder.Services.AddRazorComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddSingleton<SetupLink>();
+        builder.Services.AddScoped<AccountManager>();
+        builder.Services.AddScoped<SettingsStore>();
         builder.Services.AddScoped<AppInstaller>();
         builder.Services.AddScoped<GrainManager>();
         builder.Services.AddScoped<SessionService>();
@@ -61,19 +78,25 @@ public static class OutpostServer
         builder.Services.AddHttpForwarder();
 
         var app = builder.Build();
-        DataDirectory.Prepare(paths, cleanTemp: true);
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            await Database.MigrateAsync(scope.ServiceProvider.GetRequiredService<OutpostDbContext>(), paths, TimeProvider.System);
+            app.Services.GetRequiredService<SetupLink>().Token =
+                await scope.ServiceProvider.GetRequiredService<InvitationService>().CreateSetupTokenIfNeededAsync(CancellationToken.None);
         }
 
+        // Session hosts first: they never reach the shell's pages, cookies or API.
         app.UseMiddleware<SessionHostMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapHomePage();
-        app.MapGroup("/api").MapAppsApi().MapGrainsApi();
+        app.UseMiddleware<ApiCsrfMiddleware>();
+        app.UseAntiforgery();
+        app.UseShellAssets();
+        app.MapHealth();
+        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapUsersApi().MapSettingsApi();
+        app.MapRazorComponents<Components.App>();
         return app;
     }
 
@@ -101,13 +124,6 @@ public static class OutpostServer
                 o.CollectionAge = lifecycle.IdleTimeout + TimeSpan.FromMinutes(2);
             });
         });
-    }
-
-    private static void AddAuth(IServiceCollection services)
-    {
-        services.AddAuthentication(ApiTokenAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
-        services.AddAuthorizationBuilder().AddPolicy("admin", p => p.RequireRole("admin"));
     }
 
     private static int FreePort()

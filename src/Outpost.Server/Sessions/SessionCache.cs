@@ -75,7 +75,7 @@ internal sealed class SessionCache(IServiceScopeFactory scopes)
 
         // Only owners open grains for now, and the owner holds every permission the app declares.
         var manifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(row.ManifestJson));
-        var permissions = row.OwnerId == row.Session.AccountId || row.Session.AccountId == Data.Accounts.Account.AdminId
+        var permissions = row.OwnerId == row.Session.AccountId
             ? string.Join(',', manifest.Permissions.Select(p => p.Id))
             : "";
         return new SessionEntry

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Outpost.Core.Security;
+using Outpost.Server.Auth;
 using Outpost.Server.Hosting;
 
 namespace Outpost.Server.Sessions;
@@ -52,7 +53,7 @@ internal sealed partial class SessionHostMiddleware(
             return;
         }
 
-        if (IsCrossOriginWrite(context.Request))
+        if (OriginCheck.IsCrossOriginWrite(context.Request, requireProof: false))
         {
             LogDenied(logger, sessionId, "cross-origin write");
             await SessionHostPages.WriteAsync(context, StatusCodes.Status403Forbidden, "Cross-origin request refused",
@@ -115,24 +116,6 @@ internal sealed partial class SessionHostMiddleware(
             && !value.StartsWith(SessionService.OpenPath, StringComparison.Ordinal)
             ? value
             : "/";
-    }
-
-    private static bool IsCrossOriginWrite(HttpRequest request)
-    {
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
-        {
-            return false;
-        }
-
-        var origin = request.Headers.Origin.ToString();
-        if (origin.Length > 0)
-        {
-            return !string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
-        }
-
-        // No Origin header: browsers that send Fetch Metadata still tell us where the request came from.
-        var site = request.Headers["Sec-Fetch-Site"].ToString();
-        return site.Length > 0 && site is not ("same-origin" or "none");
     }
 
     private static void StripReservedRequestHeaders(HttpRequest request)

@@ -96,16 +96,35 @@ internal sealed partial class SessionHostMiddleware(
             return;
         }
 
-        context.Response.Cookies.Append(CookieName, cookie, new CookieOptions
-        {
-            HttpOnly = true,
-            Secure = context.Request.IsHttps,
-            SameSite = SameSiteMode.Lax,
-            Path = "/",
-            IsEssential = true,
-        });
+        context.Response.Cookies.Append(CookieName, cookie, SessionCookieOptions(context.Request));
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Redirect(SafeNext(context.Request.Query["next"]));
+    }
+
+    /// <summary>
+    /// The session cookie is host-only and HttpOnly. Opened top-level (a link, curl) it is SameSite=Lax. Opened in
+    /// the shell's iframe the session host is a third party to the shell, so the cookie must be SameSite=None,
+    /// which browsers accept only with Secure (https, or a *.localhost host, which browsers treat as secure), and
+    /// Partitioned (CHIPS), so it lives only under the shell that framed it and survives third-party-cookie blocking.
+    /// </summary>
+    private static CookieOptions SessionCookieOptions(HttpRequest request)
+    {
+        var framed = request.Headers["Sec-Fetch-Dest"] == "iframe";
+        var secureContext = request.IsHttps || request.Host.Host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+        var options = new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = request.IsHttps || (framed && secureContext),
+            SameSite = framed && secureContext ? SameSiteMode.None : SameSiteMode.Lax,
+            Path = "/",
+            IsEssential = true,
+        };
+        if (options.SameSite == SameSiteMode.None)
+        {
+            options.Extensions.Add("Partitioned");
+        }
+
+        return options;
     }
 
     // Only a path on this same host: never another origin, never a protocol-relative "//evil".

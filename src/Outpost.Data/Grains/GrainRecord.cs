@@ -26,6 +26,9 @@ public sealed class GrainRecord
 
     /// <summary>When the owner moved it to the trash; null while it is in use. Trashed grains can be restored.</summary>
     public DateTimeOffset? TrashedAt { get; set; }
+
+    /// <summary>Gas used by this grain so far: WebAssembly fuel, about one unit per instruction executed.</summary>
+    public long FuelUsed { get; set; }
 }
 
 internal sealed class GrainRecordConfiguration : IEntityTypeConfiguration<GrainRecord>

@@ -28,6 +28,9 @@ public sealed record GrainSummary
 
     /// <summary>CPU time used by the running sandbox, in seconds; null when stopped.</summary>
     public double? CpuSeconds { get; init; }
+
+    /// <summary>Gas used so far by a WebAssembly grain (fuel units, about one per instruction).</summary>
+    public long FuelUsed { get; init; }
 }
 
 /// <summary>Body of <c>PATCH /api/grains/{id}</c>.</summary>

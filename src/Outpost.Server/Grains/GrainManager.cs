@@ -124,6 +124,7 @@ internal sealed partial class GrainManager(
         TrashedAt = grain.TrashedAt,
         OwnerId = grain.OwnerId,
         CpuSeconds = running.UsageOf(grain.Id)?.CpuTime.TotalSeconds,
+        FuelUsed = grain.FuelUsed,
     };
 
     public Task StopAsync(string grainId) => grains.GetGrain<IGrainActivation>(grainId).Stop();

@@ -75,6 +75,7 @@ public static class OutpostServer
         builder.Services.AddSingleton<SessionCache>();
         builder.Services.AddSingleton<GrainEndpoints>();
         builder.Services.AddSingleton<GrainForwarder>();
+        builder.Services.AddWasmGrains(paths);
         builder.Services.AddHttpForwarder();
 
         var app = builder.Build();

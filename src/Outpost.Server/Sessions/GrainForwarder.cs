@@ -50,6 +50,12 @@ internal sealed class GrainForwarder : IDisposable
 
     public async Task ForwardAsync(HttpContext context, SessionEntry session)
     {
+        if (session.Sandbox == Packaging.SandboxKind.Wasm)
+        {
+            await context.RequestServices.GetRequiredService<Grains.WasmGrains>().ServeAsync(context, session);
+            return;
+        }
+
         context.Features.Set(session);
         using (_endpoints.BeginRequest(session.GrainId))
         {

@@ -21,6 +21,16 @@ internal sealed record SessionEntry
 
     /// <summary>Hash of the session cookie; null until the ticket has been redeemed.</summary>
     public string? CookieHash { get; init; }
+
+    /// <summary>How the grain runs: requests to a native grain go to its sandbox, to a wasm grain into a fresh instance.</summary>
+    public SandboxKind Sandbox { get; init; }
+
+    public required string AppId { get; init; }
+
+    public int AppVersion { get; init; }
+
+    /// <summary>The app's command: for wasm grains, the module path inside the package and its args and env.</summary>
+    public required AppCommand Command { get; init; }
 }
 
 /// <summary>Sessions by host label, loaded from the database on first use.</summary>
@@ -67,7 +77,7 @@ internal sealed class SessionCache(IServiceScopeFactory scopes)
             join g in db.Grains on s.GrainId equals g.Id
             join a in db.Apps on g.AppId equals a.AppId
             join u in db.Accounts on s.AccountId equals u.Id
-            select new { Session = s, g.OwnerId, a.ManifestJson, UserName = u.Name }).AsNoTracking().FirstOrDefaultAsync(ct);
+            select new { Session = s, g.OwnerId, a.AppId, a.Version, a.ManifestJson, UserName = u.Name }).AsNoTracking().FirstOrDefaultAsync(ct);
         if (row is null)
         {
             return null;
@@ -86,6 +96,10 @@ internal sealed class SessionCache(IServiceScopeFactory scopes)
             UserName = row.UserName,
             Permissions = permissions,
             CookieHash = row.Session.CookieHash,
+            Sandbox = manifest.Sandbox,
+            AppId = row.AppId,
+            AppVersion = row.Version,
+            Command = manifest.Command,
         };
     }
 }

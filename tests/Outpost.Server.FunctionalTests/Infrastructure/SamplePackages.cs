@@ -9,11 +9,24 @@ namespace Outpost.Server.FunctionalTests.Infrastructure;
 internal static class SamplePackages
 {
     private static readonly Lazy<Task<Packed>> NotesPackage = new(() => PackAsync("notes"));
+    private static readonly Lazy<Task<Packed>> GuestbookPackage = new(() => PackAsync("guestbook-wasm"));
 
     public static Task<Packed> NotesAsync() => NotesPackage.Value;
 
+    /// <summary>The WebAssembly guestbook; its module is compiled from C by the app's build.sh first.</summary>
+    public static Task<Packed> GuestbookAsync() => GuestbookPackage.Value;
+
     private static async Task<Packed> PackAsync(string app)
     {
+        var build = Path.Combine(RepoPaths.App(app), "build.sh");
+        if (File.Exists(build))
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [build]) { RedirectStandardError = true })!;
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"{build} failed: {error}");
+        }
+
         var dir = Directory.CreateTempSubdirectory("outpost-packages-").FullName;
         var key = SigningKey.Generate();
         var file = Path.Combine(dir, app + ".opk");

@@ -389,6 +389,9 @@ namespace Outpost.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("FuelUsed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTimeOffset?>("LastOpenedAt")
                         .HasColumnType("TEXT");
 

@@ -15,6 +15,8 @@ internal sealed record BenchOptions
 
     public string NotesPackage => Path.Combine(RepoRoot, "artifacts", "apps", "notes.opk");
 
+    public string WasmProbePackage => Path.Combine(RepoRoot, "artifacts", "apps", "probe-wasm.opk");
+
     public string NotesSource => Path.Combine(RepoRoot, "apps", "notes");
 
     public static BenchOptions Parse(string[] args)

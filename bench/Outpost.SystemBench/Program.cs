@@ -2,13 +2,15 @@ using Outpost.SystemBench;
 
 // Whole-system benchmarks of a real `outpost serve` process against the same app run bare.
 // Usage: dotnet run --project bench/Outpost.SystemBench -c Release -- [--iterations N] [--seconds S]
-// Needs ./run to have built artifacts/outpost and artifacts/apps/notes.opk, and wrk on PATH.
+// Needs ./run to have built artifacts/outpost and artifacts/apps/{notes,probe-wasm}.opk, and wrk on PATH.
 var options = BenchOptions.Parse(args);
 await using var scenario = await Scenario.StartAsync(options);
 var report = new Report(options);
 
 report.ColdStart(await ColdStart.MeasureOutpostAsync(scenario, options.Iterations), await ColdStart.MeasureBareAsync(options, options.Iterations));
-report.Throughput(await Throughput.MeasureOutpostAsync(scenario, options), await Throughput.MeasureBareAsync(options));
+var native = await Throughput.MeasureOutpostAsync(scenario, options);
+report.Throughput(native, await Throughput.MeasureBareAsync(options));
+report.Wasm(await Throughput.MeasureWasmAsync(scenario, options), native);
 report.IdleMemory(await IdleMemory.MeasureAsync(scenario, grains: 100));
 
 Console.WriteLine(report.ToMarkdown());

@@ -34,6 +34,17 @@ internal sealed class Report(BenchOptions options)
             .AppendLine();
     }
 
+    public void Wasm(WrkResult wasm, WrkResult native)
+    {
+        _text.AppendLine(Invariant($"### WebAssembly grain through the session host (wrk -t2 -c{options.Connections} -d{options.Seconds}s)"))
+            .AppendLine()
+            .AppendLine("| | requests/s | p50 ms | p99 ms | errors |")
+            .AppendLine("|---|---|---|---|---|")
+            .AppendLine(Invariant($"| native grain (notes, GET /api/notes) | {native.RequestsPerSecond:F0} | {native.P50Ms:F2} | {native.P99Ms:F2} | {native.Errors} |"))
+            .AppendLine(Invariant($"| wasm grain (probe, GET /hello, fresh instance per request) | {wasm.RequestsPerSecond:F0} | {wasm.P50Ms:F2} | {wasm.P99Ms:F2} | {wasm.Errors} |"))
+            .AppendLine();
+    }
+
     public void IdleMemory((long Before, long After) rss)
     {
         _text.AppendLine("### Server memory (RSS)")

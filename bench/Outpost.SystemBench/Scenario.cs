@@ -15,6 +15,7 @@ internal sealed class Scenario : IAsyncDisposable
 
     private Scenario(Process server, string dataDir, int port, HttpClient api, string appId)
     {
+        WasmAppId = "";
         _server = server;
         _dataDir = dataDir;
         Port = port;
@@ -27,6 +28,9 @@ internal sealed class Scenario : IAsyncDisposable
     public HttpClient Api { get; }
 
     public string AppId { get; }
+
+    /// <summary>The WebAssembly probe app (apps/probe-wasm), installed by <see cref="InstallWasmProbeAsync"/>.</summary>
+    public string WasmAppId { get; private set; }
 
     public int ServerPid => _server.Id;
 
@@ -60,9 +64,18 @@ internal sealed class Scenario : IAsyncDisposable
         return new Scenario(server, dataDir, port, api, appId);
     }
 
-    public async Task<string> NewGrainAsync()
+    public async Task InstallWasmProbeAsync(BenchOptions options)
     {
-        using var response = await Api.PostAsJsonAsync("api/grains", new { appId = AppId });
+        using var content = new StreamContent(File.OpenRead(options.WasmProbePackage));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var installed = await Api.PostAsync("api/apps", content);
+        installed.EnsureSuccessStatusCode();
+        WasmAppId = (await installed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("appId").GetString()!;
+    }
+
+    public async Task<string> NewGrainAsync(string? appId = null)
+    {
+        using var response = await Api.PostAsJsonAsync("api/grains", new { appId = appId ?? AppId });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }

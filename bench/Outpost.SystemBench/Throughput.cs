@@ -16,6 +16,15 @@ internal static partial class Throughput
         return await WrkAsync(options, $"http://127.0.0.1:{scenario.Port}{Path}", "-H", $"Host: {host}", "-H", $"Cookie: {cookie}");
     }
 
+    /// <summary>A WebAssembly grain (the probe's /hello: a fresh instance per request) through the same session host.</summary>
+    public static async Task<WrkResult> MeasureWasmAsync(Scenario scenario, BenchOptions options)
+    {
+        await scenario.InstallWasmProbeAsync(options);
+        var grainId = await scenario.NewGrainAsync(scenario.WasmAppId);
+        var (host, cookie) = await scenario.OpenSessionAsync(grainId);
+        return await WrkAsync(options, $"http://127.0.0.1:{scenario.Port}/hello", "-H", $"Host: {host}", "-H", $"Cookie: {cookie}");
+    }
+
     public static async Task<WrkResult> MeasureBareAsync(BenchOptions options)
     {
         var data = Directory.CreateTempSubdirectory("outpost-bench-bare-").FullName;

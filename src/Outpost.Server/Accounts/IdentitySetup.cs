@@ -31,7 +31,7 @@ internal static class IdentitySetup
                 o.User.RequireUniqueEmail = true;
                 o.SignIn.RequireConfirmedAccount = false;
             })
-            .AddSignInManager()
+            .AddSignInManager<OutpostSignInManager>()
             .AddEntityFrameworkStores<OutpostDbContext>()
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<AccountClaimsFactory>()

@@ -89,6 +89,8 @@ public static class OutpostServer
         app.UseMiddleware<SessionHostMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseShellStatusPages();
+        app.UseShellSecurityHeaders();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -96,6 +98,8 @@ public static class OutpostServer
         app.UseAntiforgery();
         app.UseShellAssets();
         app.MapHealth();
+        app.MapAppIcons();
+        app.MapAccountEndpoints();
         app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapUsersApi().MapSettingsApi();
         app.MapRazorComponents<Components.App>();
         return app;

@@ -30,6 +30,9 @@ public sealed class OutpostOptions
     /// <summary>How long a session link's one-time ticket stays valid before it is first used. Default 10 minutes.</summary>
     public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long a session (one browser's view of one grain) lasts after it was opened. Default 7 days.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Whether people may create accounts without an invitation. Default false.</summary>
     public bool OpenSignup { get; set; }
 

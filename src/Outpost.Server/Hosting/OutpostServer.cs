@@ -73,6 +73,8 @@ public static class OutpostServer
         builder.Services.AddScoped<GrainManager>();
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddSingleton<SessionCache>();
+        builder.Services.AddSingleton<SessionCleanup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionCleanup>());
         builder.Services.AddSingleton<GrainEndpoints>();
         builder.Services.AddSingleton<GrainForwarder>();
         builder.Services.AddWasmGrains(paths);

@@ -22,6 +22,9 @@ internal sealed record SessionEntry
     /// <summary>Hash of the session cookie; null until the ticket has been redeemed.</summary>
     public string? CookieHash { get; init; }
 
+    /// <summary>After this the session host refuses every request; the person opens the grain again.</summary>
+    public DateTimeOffset ExpiresAt { get; init; }
+
     /// <summary>How the grain runs: requests to a native grain go to its sandbox, to a wasm grain into a fresh instance.</summary>
     public SandboxKind Sandbox { get; init; }
 
@@ -34,7 +37,7 @@ internal sealed record SessionEntry
 }
 
 /// <summary>Sessions by host label, loaded from the database on first use.</summary>
-internal sealed class SessionCache(IServiceScopeFactory scopes)
+internal sealed class SessionCache(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Hosting.OutpostOptions> options)
 {
     private readonly ConcurrentDictionary<string, SessionEntry> _entries = new(StringComparer.Ordinal);
 
@@ -96,6 +99,7 @@ internal sealed class SessionCache(IServiceScopeFactory scopes)
             UserName = row.UserName,
             Permissions = permissions,
             CookieHash = row.Session.CookieHash,
+            ExpiresAt = row.Session.CreatedAt + options.Value.SessionLifetime,
             Sandbox = manifest.Sandbox,
             AppId = row.AppId,
             AppVersion = row.Version,

@@ -16,6 +16,7 @@ internal sealed partial class SessionHostMiddleware(
     SessionCache sessions,
     GrainForwarder forwarder,
     IOptions<OutpostOptions> options,
+    TimeProvider time,
     ILogger<SessionHostMiddleware> logger)
 {
     /// <summary>The session cookie: host-only, HttpOnly; the app never sees it.</summary>
@@ -36,6 +37,13 @@ internal sealed partial class SessionHostMiddleware(
         {
             await SessionHostPages.WriteAsync(context, StatusCodes.Status404NotFound, "No such session",
                 "This session does not exist, or its grain was deleted. Open the grain again from Outpost to get a new link.");
+            return;
+        }
+
+        if (session.ExpiresAt <= time.GetUtcNow())
+        {
+            await SessionHostPages.WriteAsync(context, StatusCodes.Status403Forbidden, "This session has ended",
+                "Sessions last a limited time. Open the grain again from Outpost to continue.");
             return;
         }
 

@@ -9,7 +9,7 @@ namespace Outpost.Server.Settings;
 /// Server settings an admin changes from the browser. They are stored in the database and override the configured
 /// values; the sign-up policy applies at once, the others when the server restarts (the page says so).
 /// </summary>
-internal sealed class SettingsStore(OutpostDbContext db, TimeProvider time)
+internal sealed class SettingsStore(OutpostDbContext db, Microsoft.Extensions.Options.IOptions<OutpostOptions> options, TimeProvider time)
 {
     /// <summary>The settings the admin page offers, with the configuration key each one overrides.</summary>
     public static readonly IReadOnlyDictionary<string, string> Keys = new Dictionary<string, string>
@@ -30,9 +30,14 @@ internal sealed class SettingsStore(OutpostDbContext db, TimeProvider time)
     public async Task<Dictionary<string, string>> GetAllAsync(CancellationToken ct) =>
         await db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, ct);
 
-    /// <summary>True when anyone may create an account without an invitation (off by default).</summary>
+    /// <summary>
+    /// True when anyone may create an account without an invitation. A value stored from the admin page wins (it
+    /// applies at once, without a restart); otherwise the configured default, which is off.
+    /// </summary>
     public async Task<bool> IsOpenSignupAsync(CancellationToken ct) =>
-        (await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == "OpenSignup", ct))?.Value == "true";
+        (await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == "OpenSignup", ct))?.Value is { } stored
+            ? stored == "true"
+            : options.Value.OpenSignup;
 
     /// <summary>Validates and stores a setting; returns an error message, or null on success.</summary>
     public async Task<string?> SetAsync(string key, string value, CancellationToken ct)

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Outpost.Data;
 using Outpost.Data.Accounts;
 using Outpost.Server.Auth;
+using Outpost.Server.Hosting;
 
 namespace Outpost.Server.Accounts;
 
@@ -38,7 +40,8 @@ internal static class IdentitySetup
             .AddPasswordValidator<CommonPasswordValidator>();
 
         // "Sign out everywhere" changes the security stamp; cookies re-check it this often.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddOptions<SecurityStampValidatorOptions>()
+            .Configure<IOptions<OutpostOptions>>((o, outpost) => o.ValidationInterval = outpost.Value.SignInCheckInterval);
 
         services.AddAuthentication(o =>
             {

@@ -36,6 +36,12 @@ public sealed class OutpostOptions
     /// <summary>Whether people may create accounts without an invitation. Default false.</summary>
     public bool OpenSignup { get; set; }
 
+    /// <summary>
+    /// How often a browser's sign-in is checked against its account, so that signing out everywhere, a password
+    /// change or a disabled account ends it. Default 1 minute; zero checks on every request.
+    /// </summary>
+    public TimeSpan SignInCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Returns the default data directory for the current user.</summary>
     public static string DefaultDataDir() =>
         Environment.IsPrivilegedProcess

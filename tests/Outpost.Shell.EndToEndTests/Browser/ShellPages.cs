@@ -84,6 +84,18 @@ internal static partial class ShellPages
         await Expect(notes.Locator("#save-status")).ToHaveTextAsync("Saved");
     }
 
+    /// <summary>Turns on two-factor on /account/2fa with a code computed from the key shown; returns the key and the recovery codes shown once.</summary>
+    public static async Task<(string Key, IReadOnlyList<string> RecoveryCodes)> EnableTwoFactorAsync(IPage page)
+    {
+        await page.GotoAsync("/account/2fa");
+        var key = await page.Locator("[data-totp-key]").InnerTextAsync();
+        await page.Locator("input[name=code]").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await Button(page, "Enable two-factor").ClickAsync();
+        var codes = page.Locator("[data-recovery-codes] li");
+        await Expect(codes.First).ToBeVisibleAsync();
+        return (key, (await codes.AllInnerTextsAsync()).Select(c => c.Trim()).ToList());
+    }
+
     public static ILocator Button(IPage page, string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
     public static ILocator Alert(IPage page) => page.Locator("[role=alert]");

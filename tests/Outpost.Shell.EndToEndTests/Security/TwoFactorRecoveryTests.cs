@@ -23,14 +23,9 @@ public sealed class TwoFactorRecoveryTests(Chromium chromium)
         await Evidence.OnFailureAsync(page, async () =>
         {
             await ShellPages.SignInAsync(page, bea);
-            await page.GotoAsync("/account/2fa");
-            var key = await page.Locator("[data-totp-key]").InnerTextAsync();
-            await page.Locator("input[name=code]").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
-            await ShellPages.Button(page, "Enable two-factor").ClickAsync();
-            var codes = page.Locator("[data-recovery-codes] li");
-            await Expect(codes.First).ToBeVisibleAsync();
-            var total = await codes.CountAsync();
-            var recoveryCode = (await codes.Nth(3).InnerTextAsync()).Trim();
+            var (_, codes) = await ShellPages.EnableTwoFactorAsync(page);
+            var total = codes.Count;
+            var recoveryCode = codes[3];
             Assert.False(string.IsNullOrEmpty(recoveryCode));
 
             await ShellPages.SignOutAsync(page);

@@ -125,10 +125,29 @@ internal sealed partial class GrainActivation(
 
         _process = null;
         _endpoint = null;
-        running.Remove(GrainId, process);
+
+        // Routers may still hold this endpoint. Unlinking the socket first makes their next connect fail at once
+        // (and ask this activation again, which waits for the stop and starts afresh) instead of reaching a bridge
+        // that is being killed and answering with a broken connection.
+        TryUnlink(process.SocketPath);
         await process.StopAsync();
         await process.DisposeAsync();
+
+        // Only now is the grain really stopped: listings must not say "stopped" while it is still being killed.
+        running.Remove(GrainId, process);
         LogStopped(logger, GrainId);
+    }
+
+    private static void TryUnlink(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Already gone, or the sandbox's runtime directory is being torn down: either way no new connects.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId} started")]

@@ -15,6 +15,8 @@ namespace Outpost.Server.Sharing;
 /// <summary>HTTP API for sharing: <c>/api/grains/{id}/shares</c>, <c>/api/grains/{id}/access</c> and <c>/api/shares</c>.</summary>
 internal static partial class SharesApi
 {
+    private static readonly TimeSpan MaxExpiry = TimeSpan.FromDays(3650);
+
     public static RouteGroupBuilder MapSharesApi(this RouteGroupBuilder api)
     {
         api.MapPost("/grains/{id}/shares", CreateAsync).RequireAuthorization();
@@ -50,9 +52,11 @@ internal static partial class SharesApi
         TimeSpan? expiresIn = null;
         if (request.ExpiresIn is { } text)
         {
-            if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var parsed) || parsed <= TimeSpan.Zero)
+            // Bounded so that "now + duration" cannot overflow; a share meant to last longer simply has no expiry.
+            if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var parsed) || parsed <= TimeSpan.Zero || parsed > MaxExpiry)
             {
-                return Problem(StatusCodes.Status400BadRequest, "Invalid expiry", $"'{text}' is not a positive duration such as 7.00:00:00 (seven days).");
+                return Problem(StatusCodes.Status400BadRequest, "Invalid expiry",
+                    $"'{text}' is not a duration between one second and {MaxExpiry.Days} days, such as 7.00:00:00 (seven days).");
             }
 
             expiresIn = parsed;
@@ -66,6 +70,12 @@ internal static partial class SharesApi
             if (toAccountId is null)
             {
                 return Problem(StatusCodes.Status400BadRequest, "No such person", $"No account of this server has the email address {email}.");
+            }
+
+            // The owner holds everything already and a share to oneself grants nothing new: both would only clutter the list.
+            if (toAccountId == maker.Id || toAccountId == sharing!.Grain.OwnerId)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Already has access", $"{email} is the grain's owner or yourself.");
             }
         }
 
@@ -104,7 +114,8 @@ internal static partial class SharesApi
             return NoSuchGrain(id);
         }
 
-        var names = await db.Accounts.AsNoTracking().Select(a => new { a.Id, a.Name }).ToDictionaryAsync(a => a.Id, a => a.Name, ct);
+        var ids = sharing.Records.SelectMany(r => new[] { r.ToAccountId, r.CreatedBy }).Append(sharing.Grain.OwnerId).OfType<string>().Distinct().ToList();
+        var names = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct);
         var entries = new List<AccessEntry>
         {
             new() { Kind = "owner", AccountId = sharing.Grain.OwnerId, Name = names.GetValueOrDefault(sharing.Grain.OwnerId), Role = "owner", Permissions = sharing.Roles.Permissions },

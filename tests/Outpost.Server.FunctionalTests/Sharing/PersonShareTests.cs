@@ -126,4 +126,53 @@ public sealed class PersonShareTests
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1.00:00:00")]
+    [InlineData("100000.00:00:00")]
+    [InlineData("next week")]
+    public async Task Share_InvalidExpiry_Returns400(string expiresIn)
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+
+        using var response = await ShareAsync(host.Api, grainId, "viewer", expiresIn: expiresIn);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Share_UnknownRoleOrNoAccess_Returns400Or404()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        using var bob = await PersonAsync(host, "Bob");
+
+        using var unknownRole = await ShareAsync(host.Api, grainId, "admin");
+        using var stranger = await ShareAsync(bob.Api, grainId, "viewer");
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknownRole.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+    }
+
+    [Fact]
+    public async Task Access_AsViewer_ListsOwnerPeopleAndLinksWithWhoAddedThem()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        using var bob = await PersonAsync(host, "Bob");
+        var toBob = await SharedAsync(host.Api, grainId, "viewer", bob.Account.Email);
+        using var linkResponse = await host.Api.PostAsJsonAsync($"api/grains/{grainId}/shares", new { role = "editor", label = "team" });
+        await Ensure.SuccessAsync(linkResponse);
+
+        var access = (await bob.Api.GetFromJsonAsync<JsonElement>($"api/grains/{grainId}/access")).EnumerateArray().ToList();
+
+        Assert.Equal(["owner", "person", "link"], access.Select(e => e.GetProperty("kind").GetString()));
+        var bobEntry = access.Single(e => e.GetProperty("shareId").GetString() == toBob.Id);
+        Assert.Equal("Bob", bobEntry.GetProperty("name").GetString());
+        Assert.Equal("viewer", bobEntry.GetProperty("role").GetString());
+        Assert.Equal(access[0].GetProperty("name").GetString(), bobEntry.GetProperty("addedBy").GetString());
+        Assert.Equal("team", access[2].GetProperty("name").GetString());
+    }
 }

@@ -175,4 +175,20 @@ public sealed class PersonShareTests
         Assert.Equal(access[0].GetProperty("name").GetString(), bobEntry.GetProperty("addedBy").GetString());
         Assert.Equal("team", access[2].GetProperty("name").GetString());
     }
+
+    [Fact]
+    public async Task Revoke_OpenSession_NextRequestIsRefused()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        using var bob = await PersonAsync(host, "Bob");
+        var share = await SharedAsync(host.Api, grainId, "editor", bob.Account.Email);
+        var origin = await OpenAsPersonAsync(bob, grainId);
+        Assert.Equal(["edit"], Permissions(await WhoAmIAsync(bob.Browser, origin)));
+
+        // Revoking clears this node's cache at once, so no wait at all: the very next request is refused.
+        await RevokeAsync(host.Api, share.Id);
+
+        Assert.Equal(HttpStatusCode.Forbidden, await WhoAmIStatusAsync(bob.Browser, origin));
+    }
 }

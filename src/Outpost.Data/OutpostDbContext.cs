@@ -5,6 +5,7 @@ using Outpost.Data.Apps;
 using Outpost.Data.Grains;
 using Outpost.Data.Sessions;
 using Outpost.Data.Settings;
+using Outpost.Data.Sharing;
 
 namespace Outpost.Data;
 
@@ -26,6 +27,9 @@ public sealed class OutpostDbContext(DbContextOptions<OutpostDbContext> options)
     public DbSet<GrainRecord> Grains => Set<GrainRecord>();
 
     public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
+
+    /// <summary>Shares of grains with people and by link; revoked ones stay.</summary>
+    public DbSet<ShareRecord> Shares => Set<ShareRecord>();
 
     public DbSet<ServerSetting> Settings => Set<ServerSetting>();
 

@@ -14,7 +14,11 @@ public sealed class SessionRecord
 
     public required string GrainId { get; init; }
 
-    public required string AccountId { get; init; }
+    /// <summary>The signed-in account using the session, or null for an anonymous visitor through a link.</summary>
+    public string? AccountId { get; init; }
+
+    /// <summary>The link share the session was opened through, or null when opened as an account.</summary>
+    public string? LinkShareId { get; init; }
 
     public required string TicketHash { get; init; }
 

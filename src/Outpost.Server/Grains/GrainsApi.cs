@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Outpost.Data;
 using Outpost.Sandboxing;
 using Outpost.Server.Accounts;
@@ -125,10 +126,12 @@ internal static class GrainsApi
         return TypedResults.Text(BoundedLog.ReadAll(paths.GrainLog(id)), "text/plain; charset=utf-8");
     }
 
-    private static async Task<IResult> OpenAsync(string id, HttpContext context, ClaimsPrincipal user, GrainManager service, SessionService sessions, CancellationToken ct)
+    private static async Task<IResult> OpenAsync(string id, HttpContext context, ClaimsPrincipal user, OutpostDbContext db, Sharing.GrainAccess access, SessionService sessions, CancellationToken ct)
     {
-        // Only the owner opens a grain: admins manage grains (stop, delete) but never see inside them.
-        var grain = await service.FindOwnedAsync(id, user.AccountId(), isAdmin: false, ct);
+        // The owner, or someone a share reaches. Admins manage grains (stop, delete) but never see inside them.
+        var accountId = user.AccountId();
+        var result = await access.GetAsync(id, [Core.Sharing.Principal.Account(accountId)], ct);
+        var grain = result.HasAccess ? await db.Grains.FirstOrDefaultAsync(g => g.Id == id, ct) : null;
         if (grain is null)
         {
             return NoSuchGrain(id);
@@ -139,7 +142,7 @@ internal static class GrainsApi
             return TypedResults.Problem(title: "This grain is in the trash", detail: "Restore it before opening it.", statusCode: StatusCodes.Status409Conflict);
         }
 
-        return TypedResults.Ok(await sessions.CreateAsync(grain, user.AccountId(), context.Request, ct));
+        return TypedResults.Ok(await sessions.CreateAsync(grain, accountId, linkShareId: null, context.Request, ct));
     }
 
     private static ProblemHttpResult NoSuchGrain(string id) =>

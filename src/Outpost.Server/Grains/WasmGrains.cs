@@ -39,7 +39,7 @@ internal sealed partial class WasmGrains(
 
         var identity = new WagiIdentity
         {
-            UserId = session.AccountId,
+            UserId = session.AccountId ?? "",
             UserName = session.UserName,
             Permissions = session.Permissions,
             SessionId = session.SessionId,

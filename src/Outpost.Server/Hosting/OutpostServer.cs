@@ -14,6 +14,7 @@ using Outpost.Server.Auth;
 using Outpost.Server.Grains;
 using Outpost.Server.Sessions;
 using Outpost.Server.Settings;
+using Outpost.Server.Sharing;
 using Outpost.Server.Shell;
 
 namespace Outpost.Server.Hosting;
@@ -73,6 +74,7 @@ public static class OutpostServer
         builder.Services.AddScoped<GrainManager>();
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddSingleton<SessionCache>();
+        builder.Services.AddSingleton<Sharing.GrainAccess>();
         builder.Services.AddSingleton<SessionCleanup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionCleanup>());
         builder.Services.AddSingleton<GrainEndpoints>();
@@ -102,7 +104,7 @@ public static class OutpostServer
         app.MapHealth();
         app.MapAppIcons();
         app.MapAccountEndpoints();
-        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapUsersApi().MapSettingsApi();
+        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapSharesApi().MapUsersApi().MapSettingsApi();
         app.MapRazorComponents<Components.App>();
         return app;
     }

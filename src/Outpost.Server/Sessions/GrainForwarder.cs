@@ -102,7 +102,12 @@ internal sealed class GrainForwarder : IDisposable
 
             // The app sees the host the browser used, so the links it builds stay on the session host.
             headers.Host = httpContext.Request.Host.Value;
-            headers.TryAddWithoutValidation(IdentityHeaders.UserId, session.AccountId);
+            if (session.AccountId is not null)
+            {
+                // Anonymous link visitors get no user id at all: an empty id would look like an account to naive apps.
+                headers.TryAddWithoutValidation(IdentityHeaders.UserId, session.AccountId);
+            }
+
             headers.TryAddWithoutValidation(IdentityHeaders.UserName, Uri.EscapeDataString(session.UserName));
             headers.TryAddWithoutValidation(IdentityHeaders.Permissions, session.Permissions);
             headers.TryAddWithoutValidation(IdentityHeaders.SessionId, session.SessionId);
@@ -117,6 +122,7 @@ public static class IdentityHeaders
     /// <summary>Every header with this prefix is reserved: the router removes client-sent ones before adding its own.</summary>
     public const string Prefix = "X-Outpost-";
 
+    /// <summary>The account id; absent for an anonymous visitor through a link.</summary>
     public const string UserId = "X-Outpost-User-Id";
 
     /// <summary>The display name, percent-encoded UTF-8.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Outpost.Core.Sharing;
 using Outpost.Data;
 using Outpost.Packaging;
 
@@ -12,12 +13,19 @@ internal sealed record SessionEntry
 
     public required string GrainId { get; init; }
 
-    public required string AccountId { get; init; }
+    /// <summary>The signed-in account, or null for an anonymous visitor through a link.</summary>
+    public string? AccountId { get; init; }
+
+    /// <summary>The link share the session was opened through, if any.</summary>
+    public string? LinkShareId { get; init; }
 
     public required string UserName { get; init; }
 
-    /// <summary>Comma-separated permission ids, as sent in <c>X-Outpost-Permissions</c>.</summary>
-    public required string Permissions { get; init; }
+    /// <summary>Comma-separated permission ids, as sent in <c>X-Outpost-Permissions</c>; set by the router on each request.</summary>
+    public string Permissions { get; init; } = "";
+
+    /// <summary>Who the visitor is in the grain's sharing graph: the account, the link, or both.</summary>
+    public IReadOnlyList<Principal> Principals { get; init; } = [];
 
     /// <summary>Hash of the session cookie; null until the ticket has been redeemed.</summary>
     public string? CookieHash { get; init; }
@@ -39,6 +47,9 @@ internal sealed record SessionEntry
 /// <summary>Sessions by host label, loaded from the database on first use.</summary>
 internal sealed class SessionCache(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Hosting.OutpostOptions> options)
 {
+    /// <summary>The name an app sees for a visitor who opened a link without signing in.</summary>
+    public const string AnonymousName = "Anonymous";
+
     private readonly ConcurrentDictionary<string, SessionEntry> _entries = new(StringComparer.Ordinal);
 
     public async ValueTask<SessionEntry?> GetAsync(string sessionId, CancellationToken ct)
@@ -79,25 +90,35 @@ internal sealed class SessionCache(IServiceScopeFactory scopes, Microsoft.Extens
             where s.Id == sessionId
             join g in db.Grains on s.GrainId equals g.Id
             join a in db.Apps on g.AppId equals a.AppId
-            join u in db.Accounts on s.AccountId equals u.Id
-            select new { Session = s, g.OwnerId, a.AppId, a.Version, a.ManifestJson, UserName = u.Name }).AsNoTracking().FirstOrDefaultAsync(ct);
+            join u in db.Accounts on s.AccountId equals u.Id into accounts
+            from u in accounts.DefaultIfEmpty()
+            select new { Session = s, a.AppId, a.Version, a.ManifestJson, UserName = u == null ? null : u.Name }).AsNoTracking().FirstOrDefaultAsync(ct);
         if (row is null)
         {
             return null;
         }
 
-        // Only owners open grains for now, and the owner holds every permission the app declares.
+        // Permissions are not kept here: the router asks GrainAccess on every request, so revocation applies at once.
         var manifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(row.ManifestJson));
-        var permissions = row.OwnerId == row.Session.AccountId
-            ? string.Join(',', manifest.Permissions.Select(p => p.Id))
-            : "";
+        List<Principal> principals = [];
+        if (row.Session.AccountId is { } accountId)
+        {
+            principals.Add(Principal.Account(accountId));
+        }
+
+        if (row.Session.LinkShareId is { } linkShareId)
+        {
+            principals.Add(Principal.Link(linkShareId));
+        }
+
         return new SessionEntry
         {
             SessionId = row.Session.Id,
             GrainId = row.Session.GrainId,
             AccountId = row.Session.AccountId,
-            UserName = row.UserName,
-            Permissions = permissions,
+            LinkShareId = row.Session.LinkShareId,
+            UserName = row.UserName ?? AnonymousName,
+            Principals = principals,
             CookieHash = row.Session.CookieHash,
             ExpiresAt = row.Session.CreatedAt + options.Value.SessionLifetime,
             Sandbox = manifest.Sandbox,

@@ -14,6 +14,7 @@ namespace Outpost.Server.Sessions;
 internal sealed partial class SessionHostMiddleware(
     RequestDelegate next,
     SessionCache sessions,
+    Sharing.GrainAccess access,
     GrainForwarder forwarder,
     IOptions<OutpostOptions> options,
     TimeProvider time,
@@ -69,8 +70,18 @@ internal sealed partial class SessionHostMiddleware(
             return;
         }
 
+        // Checked on every request (through a one-second cache) so that revoking a share closes open sessions too.
+        var result = await access.GetAsync(session.GrainId, session.Principals, context.RequestAborted);
+        if (!result.HasAccess)
+        {
+            LogDenied(logger, sessionId, "access was revoked");
+            await SessionHostPages.WriteAsync(context, StatusCodes.Status403Forbidden, "Access was revoked",
+                "You no longer have access to this grain: the share or link you used was revoked or has expired.");
+            return;
+        }
+
         StripReservedRequestHeaders(context.Request);
-        await forwarder.ForwardAsync(context, session);
+        await forwarder.ForwardAsync(context, session with { Permissions = string.Join(',', result.Permissions) });
     }
 
     private bool TryGetSessionId(string host, out string sessionId)

@@ -15,7 +15,8 @@ internal sealed class SessionService(OutpostDbContext db, SessionCache cache, IO
     /// <summary>The path on a session host that redeems a ticket. Reserved: apps never see it.</summary>
     public const string OpenPath = "/_outpost/open";
 
-    public async Task<SessionCreated> CreateAsync(GrainRecord grain, string accountId, HttpRequest request, CancellationToken ct)
+    /// <summary>Opens a session on <paramref name="grain"/> for an account, a link holder, or both; the caller has checked access.</summary>
+    public async Task<SessionCreated> CreateAsync(GrainRecord grain, string? accountId, string? linkShareId, HttpRequest request, CancellationToken ct)
     {
         var ticket = SecretToken.New();
         var now = time.GetUtcNow();
@@ -24,6 +25,7 @@ internal sealed class SessionService(OutpostDbContext db, SessionCache cache, IO
             Id = SecretToken.New(),
             GrainId = grain.Id,
             AccountId = accountId,
+            LinkShareId = linkShareId,
             TicketHash = SecretToken.Hash(ticket),
             TicketExpiresAt = now + options.Value.TicketLifetime,
             CreatedAt = now,

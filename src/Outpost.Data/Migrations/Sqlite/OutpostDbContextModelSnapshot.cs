@@ -429,7 +429,6 @@ namespace Outpost.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AccountId")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CookieHash")
@@ -440,6 +439,9 @@ namespace Outpost.Data.Migrations.Sqlite
 
                     b.Property<string>("GrainId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LinkShareId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTimeOffset>("TicketExpiresAt")
@@ -476,6 +478,66 @@ namespace Outpost.Data.Migrations.Sqlite
                     b.HasKey("Key");
 
                     b.ToTable("Settings");
+                });
+
+            modelBuilder.Entity("Outpost.Data.Sharing.ShareRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromAccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromLinkShareId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GrainId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoleId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SignInRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ToAccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GrainId");
+
+                    b.HasIndex("ToAccountId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("Shares", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -590,6 +652,15 @@ namespace Outpost.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Outpost.Data.Sessions.SessionRecord", b =>
+                {
+                    b.HasOne("Outpost.Data.Grains.GrainRecord", null)
+                        .WithMany()
+                        .HasForeignKey("GrainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Outpost.Data.Sharing.ShareRecord", b =>
                 {
                     b.HasOne("Outpost.Data.Grains.GrainRecord", null)
                         .WithMany()

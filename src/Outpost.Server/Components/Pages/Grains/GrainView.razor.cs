@@ -58,7 +58,7 @@ public partial class GrainView
         // A form post is handled and redirected; only a page view needs a session (and its one-time link).
         if (HttpMethods.IsGet(HttpContext.Request.Method) && _grain.TrashedAt is null)
         {
-            _session = await Sessions.CreateAsync(_grain, HttpContext.User.AccountId(), HttpContext.Request, CancellationToken.None);
+            _session = await Sessions.CreateAsync(_grain, HttpContext.User.AccountId(), linkShareId: null, HttpContext.Request, CancellationToken.None);
 
             // The frame's link works once: a page restored from the back-forward cache must be fetched again.
             HttpContext.Response.Headers.CacheControl = "no-store";

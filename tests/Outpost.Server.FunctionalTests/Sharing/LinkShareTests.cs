@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Outpost.Data;
+using Outpost.Server.FunctionalTests.Infrastructure;
+using static Outpost.Server.FunctionalTests.Sharing.SharingSteps;
+
+namespace Outpost.Server.FunctionalTests.Sharing;
+
+/// <summary>Secret links against a real server and the notes app: opening, revoking, expiry, sign-in required.</summary>
+public sealed class LinkShareTests
+{
+    [Fact]
+    public async Task OpenLink_Anonymous_GetsViewerPermissionsAndNoUserId()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        var link = await SharedAsync(host.Api, grainId, "viewer");
+        using var browser = host.Browser();
+
+        var origin = await OpenLinkInAsync(host, link.Url!, browser);
+        var who = await WhoAmIAsync(browser, origin);
+
+        Assert.Empty(Permissions(who));
+        Assert.Equal(JsonValueKind.Null, who.GetProperty("userId").ValueKind);
+        Assert.Equal("Anonymous", who.GetProperty("userName").GetString());
+    }
+
+    [Fact]
+    public async Task OpenLink_Revoked_IsRefused()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        var link = await SharedAsync(host.Api, grainId, "editor");
+
+        await RevokeAsync(host.Api, link.Id);
+        using var response = await OpenLinkAsync(host, link.Url!);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenLink_PastExpiry_IsRefused()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        var link = await SharedAsync(host.Api, grainId, "viewer", expiresIn: "00:00:01");
+        var access = await host.Api.GetFromJsonAsync<JsonElement>($"api/grains/{grainId}/access");
+        var expiresAt = access.EnumerateArray().Single(e => e.GetProperty("shareId").GetString() == link.Id).GetProperty("expiresAt").GetDateTimeOffset();
+
+        // The server's clock decides; wait until its stated expiry has passed rather than for a guessed duration.
+        await Wait.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow > expiresAt), TimeSpan.FromSeconds(10), "the link's expiry");
+        using var response = await OpenLinkAsync(host, link.Url!);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenLink_SignInRequiredAndAnonymous_Returns401()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        var link = await SharedAsync(host.Api, grainId, "viewer", signInRequired: true);
+        using var bob = await PersonAsync(host, "Bob");
+
+        using var anonymous = await OpenLinkAsync(host, link.Url!);
+        using var signedIn = await OpenLinkAsync(host, link.Url!, bob.Api);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains("Sign in", await anonymous.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Ensure.SuccessAsync(signedIn);
+    }
+
+    [Fact]
+    public async Task OpenLink_UnknownToken_Returns404()
+    {
+        await using var host = await OutpostHost.StartAsync();
+
+        using var response = await OpenLinkAsync(host, $"{host.BaseUrl}shared/{new string('0', 32)}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenLink_RecordsTheLinkAndTheAccountOnTheSession()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        var link = await SharedAsync(host.Api, grainId, "viewer");
+        using var bob = await PersonAsync(host, "Bob");
+        using var anonymousBrowser = host.Browser();
+
+        var anonymous = await OpenLinkInAsync(host, link.Url!, anonymousBrowser);
+        var signedIn = await OpenLinkInAsync(host, link.Url!, bob.Browser, bob.Api);
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OutpostDbContext>();
+        var anonymousSession = await db.Sessions.SingleAsync(s => s.Id == anonymous.Host.Split('.')[0]);
+        var bobSession = await db.Sessions.SingleAsync(s => s.Id == signedIn.Host.Split('.')[0]);
+        Assert.Null(anonymousSession.AccountId);
+        Assert.Equal(link.Id, anonymousSession.LinkShareId);
+        Assert.Equal(bob.Account.Id, bobSession.AccountId);
+        Assert.Equal(link.Id, bobSession.LinkShareId);
+    }
+
+    [Fact]
+    public async Task OpenSession_LinkExpires_IsRefusedWithinASecond()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        var link = await SharedAsync(host.Api, grainId, "viewer", expiresIn: "00:00:03");
+        using var browser = host.Browser();
+        var origin = await OpenLinkInAsync(host, link.Url!, browser);
+        var access = await host.Api.GetFromJsonAsync<JsonElement>($"api/grains/{grainId}/access");
+        var expiresAt = access.EnumerateArray().Single(e => e.GetProperty("shareId").GetString() == link.Id).GetProperty("expiresAt").GetDateTimeOffset();
+
+        // No event announces an expiry: only the cache's one-second age bound makes the open session notice it.
+        await Wait.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow > expiresAt), TimeSpan.FromSeconds(10), "the link's expiry");
+        await Wait.UntilAsync(async () => await WhoAmIStatusAsync(browser, origin) == HttpStatusCode.Forbidden,
+            TimeSpan.FromSeconds(1.5), "the open session to be refused after the link expired");
+    }
+}

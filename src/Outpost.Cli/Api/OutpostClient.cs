@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Outpost.Server.Apps;
 using Outpost.Server.Grains;
+using Outpost.Server.Sharing;
 
 namespace Outpost.Cli.Api;
 
@@ -50,6 +51,14 @@ public sealed class OutpostClient : IDisposable
         using var response = await SendRawAsync(new(HttpMethod.Get, $"api/grains/{Uri.EscapeDataString(grainId)}/logs"), ct);
         return await response.Content.ReadAsStringAsync(ct);
     }
+
+    public Task<ShareCreated> ShareGrainAsync(string grainId, CreateShareRequest request, CancellationToken ct) =>
+        SendAsync<ShareCreated>(new(HttpMethod.Post, $"api/grains/{Uri.EscapeDataString(grainId)}/shares") { Content = JsonContent.Create(request, options: Json) }, ct);
+
+    public Task<List<AccessEntry>> GrainAccessAsync(string grainId, CancellationToken ct) =>
+        SendAsync<List<AccessEntry>>(new(HttpMethod.Get, $"api/grains/{Uri.EscapeDataString(grainId)}/access"), ct);
+
+    public Task RevokeShareAsync(string shareId, CancellationToken ct) => SendAsync(new(HttpMethod.Delete, $"api/shares/{Uri.EscapeDataString(shareId)}"), ct);
 
     public void Dispose() => _http.Dispose();
 

@@ -19,6 +19,7 @@ public static class CommandLine
         root.Subcommands.Add(PackagingCommands.Verify(context));
         root.Subcommands.Add(AppCommands.Create(context));
         root.Subcommands.Add(GrainCommands.Create(context));
+        root.Subcommands.Add(ShareCommands.Group(context));
 
         var parsed = root.Parse(args);
         try

@@ -93,7 +93,7 @@ public sealed class CliEndToEndTests
     [Fact]
     public async Task Help_IsAvailableOnEveryCommand()
     {
-        foreach (var command in new[] { "serve", "admin-token", "keygen", "pack", "verify", "app install", "app list", "app remove", "grain new", "grain open", "grain list", "grain stop", "grain delete", "grain logs" })
+        foreach (var command in new[] { "serve", "admin-token", "keygen", "pack", "verify", "app install", "app list", "app remove", "grain new", "grain open", "grain list", "grain stop", "grain delete", "grain logs", "grain share", "grain access", "share revoke" })
         {
             var result = await RunAsync([.. command.Split(' '), "--help"]);
             Assert.Equal(0, result.ExitCode);

@@ -22,15 +22,9 @@
     const button = form.querySelector("button[type=submit]");
     let alert = null;
     const showError = (message) => {
+      // Also replaces a message the server rendered into the form.
       form.querySelector(".alert")?.remove();
-      alert?.remove();
-      alert = document.createElement("div");
-      alert.className = "alert";
-      alert.setAttribute("role", "alert");
-      const text = document.createElement("p");
-      text.textContent = message;
-      alert.append(text);
-      form.prepend(alert);
+      alert = window.outpostShowAlert(form, message, alert, true);
     };
 
     form.addEventListener("submit", async (event) => {

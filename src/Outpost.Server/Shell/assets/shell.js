@@ -3,6 +3,25 @@
 "use strict";
 
 (() => {
+  // Shows one error message in `container`, replacing `previous` (the one this form showed before); returns it.
+  // Shared with passkeys.js, which loads after this file.
+  const showAlert = (container, message, previous, atTop) => {
+    previous?.remove();
+    const alert = document.createElement("div");
+    alert.className = "alert";
+    alert.setAttribute("role", "alert");
+    const text = document.createElement("p");
+    text.textContent = message;
+    alert.append(text);
+    if (atTop) {
+      container.prepend(alert);
+    } else {
+      container.append(alert);
+    }
+    return alert;
+  };
+  window.outpostShowAlert = showAlert;
+
   // ---- Grains page: filter as you type, sort without a reload -------------------------------------------
   const filter = document.querySelector("[data-grain-filter]");
   const list = document.querySelector("[data-grain-list]");
@@ -64,14 +83,7 @@
     let alert = null;
 
     const showError = (message) => {
-      alert?.remove();
-      alert = document.createElement("div");
-      alert.className = "alert";
-      alert.setAttribute("role", "alert");
-      const text = document.createElement("p");
-      text.textContent = message;
-      alert.append(text);
-      install.append(alert);
+      alert = showAlert(install, message, alert, false);
     };
 
     const reset = () => {

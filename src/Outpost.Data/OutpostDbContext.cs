@@ -33,6 +33,9 @@ public sealed class OutpostDbContext(DbContextOptions<OutpostDbContext> options)
 
     public DbSet<ServerSetting> Settings => Set<ServerSetting>();
 
+    /// <summary>Append-only record of who opened which grain and what they did with its sharing.</summary>
+    public DbSet<AccessLog.AccessLogEntry> AccessLog => Set<AccessLog.AccessLogEntry>();
+
     /// <summary>
     /// Configures a context on a SQLite file. Identity picks its schema version (3: with the passkeys table) from
     /// the options' service provider, so every context, whether built by the server, the CLI or the migrations

@@ -60,6 +60,17 @@ public sealed class OutpostClient : IDisposable
 
     public Task RevokeShareAsync(string shareId, CancellationToken ct) => SendAsync(new(HttpMethod.Delete, $"api/shares/{Uri.EscapeDataString(shareId)}"), ct);
 
+    public Task ChangeShareRoleAsync(string shareId, string role, CancellationToken ct) =>
+        SendAsync(new(HttpMethod.Patch, $"api/shares/{Uri.EscapeDataString(shareId)}") { Content = JsonContent.Create(new ChangeShareRequest { Role = role }, options: Json) }, ct);
+
+    /// <summary>The grain's access log, newest first, as the server's JSON; <paramref name="query"/> holds the filters.</summary>
+    public async Task<string> GrainAccessLogJsonAsync(string grainId, IReadOnlyDictionary<string, string> query, CancellationToken ct)
+    {
+        var pairs = query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}");
+        using var response = await SendRawAsync(new(HttpMethod.Get, $"api/grains/{Uri.EscapeDataString(grainId)}/log?{string.Join('&', pairs)}"), ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct)

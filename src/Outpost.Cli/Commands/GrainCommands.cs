@@ -16,6 +16,7 @@ internal static class GrainCommands
         grain.Subcommands.Add(List(context));
         grain.Subcommands.Add(ShareCommands.Share(context));
         grain.Subcommands.Add(ShareCommands.Access(context));
+        grain.Subcommands.Add(ShareCommands.Log(context));
         grain.Subcommands.Add(WithGrainId("stop", "Stop a running grain (it starts again when opened).", async (client, id, ct) =>
         {
             await client.StopGrainAsync(id, ct);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Outpost.Server.AccessLog;
 using Outpost.Server.Sharing;
 
 namespace Outpost.Cli.Commands;
@@ -71,7 +72,75 @@ internal static class ShareCommands
             return 0;
         });
         share.Subcommands.Add(revoke);
+
+        var changeId = new Argument<string>("SHARE_ID");
+        var newRole = new Argument<string>("ROLE") { Description = "The role the share grants from now on" };
+        var role = new Command("role", "Change the role a share grants (at most what you hold yourself).") { changeId, newRole };
+        role.SetAction(async (result, ct) =>
+        {
+            using var client = ServerOptions.Client(result);
+            await client.ChangeShareRoleAsync(result.GetValue(changeId)!, result.GetValue(newRole)!, ct);
+            await context.Output.WriteLineAsync("changed");
+            return 0;
+        });
+        share.Subcommands.Add(role);
         return share;
+    }
+
+    /// <summary><c>grain log GRAIN_ID [--json] [--action A] [--who W] [--since T] [--limit N]</c>: the access log, newest first.</summary>
+    public static Command Log(CliContext context)
+    {
+        var id = new Argument<string>("GRAIN_ID");
+        var json = new Option<bool>("--json") { Description = "Print every matching entry as JSON instead of a table" };
+        var action = new Option<string?>("--action") { Description = "Only this kind: open, share.create, share.change, share.revoke, grain.rename, …" };
+        var who = new Option<string?>("--who") { Description = "Only entries by this person (part of a name), account id or address" };
+        var since = new Option<string?>("--since") { Description = "Only entries from this date or time on (e.g. 2026-11-01)" };
+        var limit = new Option<int?>("--limit") { Description = "At most this many entries (table: default 100)" };
+        var command = new Command("log", "Print a grain's access log: who opened it, when, through which share, and every change to its sharing.")
+        {
+            id, json, action, who, since, limit,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var query = new Dictionary<string, string>();
+            AddIfSet(query, "action", result.GetValue(action));
+            AddIfSet(query, "who", result.GetValue(who));
+            AddIfSet(query, "since", result.GetValue(since));
+            AddIfSet(query, "limit", result.GetValue(limit)?.ToString(CultureInfo.InvariantCulture));
+            if (result.GetValue(json))
+            {
+                query["export"] = "1";
+            }
+
+            using var client = ServerOptions.Client(result);
+            var body = await client.GrainAccessLogJsonAsync(result.GetValue(id)!, query, ct);
+            if (result.GetValue(json))
+            {
+                await context.Output.WriteLineAsync(body);
+                return 0;
+            }
+
+            var entries = System.Text.Json.JsonSerializer.Deserialize<List<AccessLogView>>(body, System.Text.Json.JsonSerializerOptions.Web) ?? [];
+            await Table.WriteAsync(context.Output, ["TIME (UTC)", "WHO", "ACTION", "ROLE", "ADDRESS", "DETAIL"], entries.Select(e => new[]
+            {
+                e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                e.Who,
+                e.Action,
+                e.Role ?? "",
+                e.Address ?? "",
+                e.Detail ?? "",
+            }));
+            return 0;
+        });
+        return command;
+    }
+
+    private static void AddIfSet(Dictionary<string, string> query, string name, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            query[name] = value;
+        }
     }
 
     /// <summary>Reads "30m", "12h", "7d" or a TimeSpan such as "1.12:00:00".</summary>

@@ -2,8 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Outpost.Cluster.Grains;
 using Outpost.Core.Security;
 using Outpost.Data;
+using Outpost.Data.AccessLog;
 using Outpost.Data.Grains;
 using Outpost.Packaging;
+using Outpost.Server.AccessLog;
 using Outpost.Server.Hosting;
 using Outpost.Server.Sessions;
 
@@ -16,6 +18,7 @@ internal sealed partial class GrainManager(
     IGrainFactory grains,
     RunningGrains running,
     SessionCache sessions,
+    AccessLogWriter log,
     TimeProvider time,
     ILogger<GrainManager> logger)
 {
@@ -86,8 +89,13 @@ internal sealed partial class GrainManager(
             throw new GrainRequestException("A grain title needs 1 to 200 characters.");
         }
 
-        grain.Title = title;
-        await db.SaveChangesAsync(ct);
+        if (grain.Title != title)
+        {
+            var old = grain.Title;
+            grain.Title = title;
+            log.Add(grain, AccessLogActions.Rename, detail: $"renamed from “{old}”");
+            await db.SaveChangesAsync(ct);
+        }
     }
 
     /// <summary>Moves a grain to the trash (stopping it) or back out of it.</summary>
@@ -97,6 +105,11 @@ internal sealed partial class GrainManager(
         {
             await StopAsync(grain.Id);
             sessions.ForgetGrain(grain.Id);
+        }
+
+        if ((grain.TrashedAt is not null) != trashed)
+        {
+            log.Add(grain, trashed ? AccessLogActions.Trash : AccessLogActions.Restore);
         }
 
         grain.TrashedAt = trashed ? time.GetUtcNow() : null;
@@ -133,6 +146,7 @@ internal sealed partial class GrainManager(
     public async Task DeleteAsync(GrainRecord grain, CancellationToken ct)
     {
         await StopAsync(grain.Id);
+        log.Add(grain, AccessLogActions.Delete);
         db.Grains.Remove(grain);
         await db.SaveChangesAsync(ct);
         sessions.ForgetGrain(grain.Id);

@@ -142,7 +142,7 @@ internal static class GrainsApi
             return TypedResults.Problem(title: "This grain is in the trash", detail: "Restore it before opening it.", statusCode: StatusCodes.Status409Conflict);
         }
 
-        return TypedResults.Ok(await sessions.CreateAsync(grain, accountId, linkShareId: null, context.Request, ct));
+        return TypedResults.Ok(await sessions.CreateAsync(grain, accountId, linkShareId: null, result, context.Request, ct));
     }
 
     private static ProblemHttpResult NoSuchGrain(string id) =>

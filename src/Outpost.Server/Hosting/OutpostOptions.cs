@@ -36,6 +36,9 @@ public sealed class OutpostOptions
     /// <summary>Whether people may create accounts without an invitation. Default false.</summary>
     public bool OpenSignup { get; set; }
 
+    /// <summary>How many days access log entries are kept before the daily clean-up deletes them.</summary>
+    public int AccessLogRetentionDays { get; set; } = 365;
+
     /// <summary>
     /// How often a browser's sign-in is checked against its account, so that signing out everywhere, a password
     /// change or a disabled account ends it. Default 1 minute; zero checks on every request.

@@ -8,6 +8,7 @@ using Outpost.Cluster.Grains;
 using Outpost.Data;
 using Outpost.Packaging;
 using Outpost.Sandboxing;
+using Outpost.Server.AccessLog;
 using Outpost.Server.Accounts;
 using Outpost.Server.Apps;
 using Outpost.Server.Auth;
@@ -73,6 +74,10 @@ public static class OutpostServer
         builder.Services.AddScoped<AppInstaller>();
         builder.Services.AddScoped<GrainManager>();
         builder.Services.AddScoped<SessionService>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<AccessLogWriter>();
+        builder.Services.AddSingleton<AccessLogRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessLogRetention>());
         builder.Services.AddSingleton<SessionCache>();
         builder.Services.AddSingleton<Sharing.GrainAccess>();
         builder.Services.AddSingleton<SessionCleanup>();
@@ -104,7 +109,7 @@ public static class OutpostServer
         app.MapHealth();
         app.MapAppIcons();
         app.MapAccountEndpoints();
-        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapSharesApi().MapUsersApi().MapSettingsApi();
+        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi();
         app.MapRazorComponents<Components.App>();
         return app;
     }

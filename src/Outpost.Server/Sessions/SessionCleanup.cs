@@ -10,14 +10,12 @@ namespace Outpost.Server.Sessions;
 /// visit to a grain page opens a new session, so they would otherwise pile up).
 /// </summary>
 internal sealed partial class SessionCleanup(IServiceScopeFactory scopes, SessionCache cache, IOptions<OutpostOptions> options, TimeProvider time, ILogger<SessionCleanup> logger)
-    : BackgroundService
+    : PeriodicService(TimeSpan.FromHours(1), time)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
-
     /// <summary>Deletes what has ended by now; returns how many sessions were removed.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var endedBefore = now - options.Value.SessionLifetime;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OutpostDbContext>();
@@ -44,22 +42,6 @@ internal sealed partial class SessionCleanup(IServiceScopeFactory scopes, Sessio
         return ended.Count;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        try
-        {
-            do
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException)
-        {
-            // Shutting down.
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} ended sessions")]
     private static partial void LogRemoved(ILogger logger, int count);

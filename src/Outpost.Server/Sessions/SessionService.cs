@@ -1,22 +1,30 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Outpost.Core.Security;
+using Outpost.Core.Sharing;
 using Outpost.Data;
+using Outpost.Data.AccessLog;
 using Outpost.Data.Grains;
 using Outpost.Data.Sessions;
+using Outpost.Server.AccessLog;
 using Outpost.Server.Grains;
 using Outpost.Server.Hosting;
 
 namespace Outpost.Server.Sessions;
 
 /// <summary>Creates sessions and redeems their one-time tickets.</summary>
-internal sealed class SessionService(OutpostDbContext db, SessionCache cache, IOptions<OutpostOptions> options, TimeProvider time)
+internal sealed class SessionService(OutpostDbContext db, SessionCache cache, AccessLogWriter log, IOptions<OutpostOptions> options, TimeProvider time)
 {
     /// <summary>The path on a session host that redeems a ticket. Reserved: apps never see it.</summary>
     public const string OpenPath = "/_outpost/open";
 
-    /// <summary>Opens a session on <paramref name="grain"/> for an account, a link holder, or both; the caller has checked access.</summary>
-    public async Task<SessionCreated> CreateAsync(GrainRecord grain, string? accountId, string? linkShareId, HttpRequest request, CancellationToken ct)
+    /// <summary>
+    /// Opens a session on <paramref name="grain"/> for an account, a link holder, or both, and records the visit in
+    /// the access log. The caller has checked access and passes what it found, so the log shows the role held, and
+    /// for a link its label, so the log reads "through the link “for reviewers”".
+    /// </summary>
+    public async Task<SessionCreated> CreateAsync(
+        GrainRecord grain, string? accountId, string? linkShareId, AccessResult access, HttpRequest request, CancellationToken ct, string? linkLabel = null)
     {
         var ticket = SecretToken.New();
         var now = time.GetUtcNow();
@@ -31,6 +39,10 @@ internal sealed class SessionService(OutpostDbContext db, SessionCache cache, IO
             CreatedAt = now,
         };
         db.Sessions.Add(session);
+        log.Add(grain, AccessLogActor.From(request.HttpContext), AccessLogActions.Open,
+            shareId: linkShareId ?? access.Grants.FirstOrDefault()?.Share.Id,
+            role: access.IsOwner ? "owner" : string.Join(", ", access.Roles),
+            detail: linkShareId is null ? null : linkLabel is null ? "through a link" : $"through the link “{linkLabel}”");
         grain.LastOpenedAt = now;
         await db.SaveChangesAsync(ct);
         return new SessionCreated

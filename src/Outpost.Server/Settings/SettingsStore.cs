@@ -18,6 +18,7 @@ internal sealed class SettingsStore(OutpostDbContext db, Microsoft.Extensions.Op
         ["BaseDomain"] = $"{OutpostOptions.Section}:BaseDomain",
         ["IdleTimeout"] = $"{OutpostOptions.Section}:Grains:IdleTimeout",
         ["OpenSignup"] = $"{OutpostOptions.Section}:OpenSignup",
+        ["AccessLogRetentionDays"] = $"{OutpostOptions.Section}:AccessLogRetentionDays",
     };
 
     /// <summary>Stored values as configuration overrides, read once at start-up.</summary>
@@ -39,6 +40,13 @@ internal sealed class SettingsStore(OutpostDbContext db, Microsoft.Extensions.Op
             ? stored == "true"
             : options.Value.OpenSignup;
 
+    /// <summary>How many days access log entries are kept; read at each clean-up, so a change applies without a restart.</summary>
+    public async Task<int> GetAccessLogRetentionDaysAsync(CancellationToken ct) =>
+        (await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == "AccessLogRetentionDays", ct))?.Value is { } stored
+            && int.TryParse(stored, System.Globalization.CultureInfo.InvariantCulture, out var days)
+            ? days
+            : options.Value.AccessLogRetentionDays;
+
     /// <summary>Validates and stores a setting; returns an error message, or null on success.</summary>
     public async Task<string?> SetAsync(string key, string value, CancellationToken ct)
     {
@@ -52,6 +60,8 @@ internal sealed class SettingsStore(OutpostDbContext db, Microsoft.Extensions.Op
             "IdleTimeout" => TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var t) && t >= TimeSpan.FromSeconds(10) && t <= TimeSpan.FromDays(1)
                 ? null : "The idle timeout must be between 00:00:10 and 1.00:00:00 (hh:mm:ss).",
             "OpenSignup" => value is "true" or "false" ? null : "Sign-up is either true or false.",
+            "AccessLogRetentionDays" => int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) && d is >= 1 and <= 3650
+                ? null : "Access log retention is a number of days from 1 to 3650.",
             _ => $"There is no setting '{key}'.",
         };
         if (error is not null)

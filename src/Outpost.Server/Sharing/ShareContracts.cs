@@ -29,6 +29,13 @@ public sealed record ShareCreated
     public string? Url { get; init; }
 }
 
+/// <summary>Body of <c>PATCH /api/shares/{id}</c>.</summary>
+public sealed record ChangeShareRequest
+{
+    /// <summary>The app role the share grants from now on.</summary>
+    public required string Role { get; init; }
+}
+
 /// <summary>Body of <c>POST /api/shares/open</c>.</summary>
 public sealed record OpenLinkRequest
 {

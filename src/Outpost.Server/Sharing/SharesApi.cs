@@ -6,6 +6,8 @@ using Outpost.Core.Security;
 using Outpost.Core.Sharing;
 using Outpost.Data;
 using Outpost.Data.Sharing;
+using Outpost.Data.AccessLog;
+using Outpost.Server.AccessLog;
 using Outpost.Server.Accounts;
 using Outpost.Server.Hosting;
 using Outpost.Server.Sessions;
@@ -22,6 +24,7 @@ internal static partial class SharesApi
         api.MapPost("/grains/{id}/shares", CreateAsync).RequireAuthorization();
         api.MapGet("/grains/{id}/access", AccessAsync).RequireAuthorization();
         api.MapDelete("/shares/{shareId}", RevokeAsync).RequireAuthorization();
+        api.MapPatch("/shares/{shareId}", ChangeRoleAsync).RequireAuthorization();
 
         // Anonymous on purpose: links work without an account. Guessing a 128-bit token is hopeless, and the
         // rate limit keeps it that way.
@@ -30,7 +33,7 @@ internal static partial class SharesApi
     }
 
     private static async Task<IResult> CreateAsync(
-        string id, CreateShareRequest request, HttpContext context, ClaimsPrincipal user, OutpostDbContext db, GrainAccess access,
+        string id, CreateShareRequest request, HttpContext context, ClaimsPrincipal user, OutpostDbContext db, GrainAccess access, AccessLogWriter log,
         IOptions<OutpostOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var sharing = await access.LoadAsync(db, id, ct);
@@ -95,6 +98,7 @@ internal static partial class SharesApi
             CreatedAt = now,
         };
         db.Shares.Add(share);
+        log.Add(sharing!.Grain, AccessLogActor.From(context), AccessLogActions.ShareCreate, share.Id, share.RoleId, DescribeShare(share, request.AccountEmail));
         await db.SaveChangesAsync(ct);
         access.Invalidate(id);
         LogShared(loggers.CreateLogger(typeof(SharesApi)), id, share.Id, share.RoleId, token is null ? "person" : "link");
@@ -148,34 +152,87 @@ internal static partial class SharesApi
         return TypedResults.Ok(entries);
     }
 
-    private static async Task<IResult> RevokeAsync(string shareId, ClaimsPrincipal user, OutpostDbContext db, GrainAccess access, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<IResult> RevokeAsync(
+        string shareId, HttpContext context, ClaimsPrincipal user, OutpostDbContext db, GrainAccess access, AccessLogWriter log, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
-        var record = await db.Shares.FirstOrDefaultAsync(s => s.Id == shareId, ct);
-        var sharing = record is null ? null : await access.LoadAsync(db, record.GrainId, ct);
-        var who = Principal.Account(user.AccountId());
         var now = time.GetUtcNow();
-
-        // Someone who cannot see the grain and did not make the share learns nothing about it, not even that it exists.
-        var canRevoke = sharing is not null && AccessEvaluator.CanRevoke(sharing.Grain.OwnerId, GrainAccess.ToShare(record!), who);
-        if (sharing is null || (!canRevoke && !sharing.Evaluate([who], now).HasAccess))
+        var (record, sharing, refusal) = await FindShareToManageAsync(shareId, user, "revoke", db, access, now, ct);
+        if (refusal is not null)
         {
-            return Problem(StatusCodes.Status404NotFound, "No such share", $"There is no share {shareId} that you can see.");
+            return refusal;
         }
 
-        if (!canRevoke)
-        {
-            return Problem(StatusCodes.Status403Forbidden, "You cannot revoke this share", "Only the grain's owner and whoever made a share can revoke it.");
-        }
-
-        if (record!.RevokedAt is null)
+        if (record.RevokedAt is null)
         {
             record.RevokedAt = now;
+            log.Add(sharing.Grain, AccessLogActor.From(context), AccessLogActions.ShareRevoke, record.Id, record.RoleId, DescribeShare(record, await EmailOfAsync(db, record.ToAccountId, ct)));
             await db.SaveChangesAsync(ct);
             access.Invalidate(record.GrainId);
             LogRevoked(loggers.CreateLogger(typeof(SharesApi)), record.GrainId, record.Id);
         }
 
         return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> ChangeRoleAsync(
+        string shareId, ChangeShareRequest request, HttpContext context, ClaimsPrincipal user, OutpostDbContext db, GrainAccess access, AccessLogWriter log,
+        TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var (record, sharing, refusal) = await FindShareToManageAsync(shareId, user, "change", db, access, now, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (record.RevokedAt is not null)
+        {
+            return Problem(StatusCodes.Status409Conflict, "This share was revoked", "A revoked share stays revoked. Make a new share instead.");
+        }
+
+        // Whoever changes the role must hold all of the new role's permissions, exactly as when sharing anew.
+        switch (AccessEvaluator.CanShare(sharing.Grain.OwnerId, sharing.Shares, sharing.Roles, Principal.Account(user.AccountId()), request.Role, now))
+        {
+            case ShareCheck.UnknownRole:
+                return Problem(StatusCodes.Status400BadRequest, "Unknown role",
+                    $"This app has no role '{request.Role}'. Its roles: {string.Join(", ", sharing.Roles.Roles.Keys)}.");
+            case ShareCheck.WouldEscalate or ShareCheck.NoAccess:
+                return Problem(StatusCodes.Status403Forbidden, "You cannot share more than you hold",
+                    $"The role '{request.Role}' grants permissions you do not have on this grain.");
+        }
+
+        if (record.RoleId != request.Role)
+        {
+            log.Add(sharing.Grain, AccessLogActor.From(context), AccessLogActions.ShareChange, record.Id, request.Role,
+                $"{DescribeShare(record, await EmailOfAsync(db, record.ToAccountId, ct))}: {record.RoleId} → {request.Role}");
+            record.RoleId = request.Role;
+            await db.SaveChangesAsync(ct);
+            access.Invalidate(record.GrainId);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Finds a share the caller may revoke or change: the grain's owner or whoever made it. Someone who cannot see
+    /// the grain and did not make the share learns nothing about it, not even that it exists.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0046", Justification = "Three outcomes read better as steps")]
+    private static async Task<(ShareRecord Record, GrainSharing Sharing, IResult? Refusal)> FindShareToManageAsync(
+        string shareId, ClaimsPrincipal user, string verb, OutpostDbContext db, GrainAccess access, DateTimeOffset now, CancellationToken ct)
+    {
+        var record = await db.Shares.FirstOrDefaultAsync(s => s.Id == shareId, ct);
+        var sharing = record is null ? null : await access.LoadAsync(db, record.GrainId, ct);
+        var who = Principal.Account(user.AccountId());
+        var mayManage = sharing is not null && AccessEvaluator.CanRevoke(sharing.Grain.OwnerId, GrainAccess.ToShare(record!), who);
+        if (sharing is null || (!mayManage && !sharing.Evaluate([who], now).HasAccess))
+        {
+            return (null!, null!, Problem(StatusCodes.Status404NotFound, "No such share", $"There is no share {shareId} that you can see."));
+        }
+
+        return mayManage
+            ? (record!, sharing, null)
+            : (null!, null!, Problem(StatusCodes.Status403Forbidden, $"You cannot {verb} this share", $"Only the grain's owner and whoever made a share can {verb} it."));
     }
 
     private static async Task<IResult> OpenAsync(
@@ -201,20 +258,29 @@ internal static partial class SharesApi
         }
 
         var sharing = await access.LoadAsync(db, link.GrainId, ct);
-        if (sharing is null || !sharing.Evaluate(who, time.GetUtcNow()).HasAccess)
+        var result = sharing?.Evaluate(who, time.GetUtcNow()) ?? AccessResult.None;
+        if (!result.HasAccess)
         {
             LogLinkRefused(loggers.CreateLogger(typeof(SharesApi)), link.GrainId, link.Id);
             return Problem(StatusCodes.Status403Forbidden, "This link no longer works", "The link was revoked or has expired. Ask whoever shared it for a new one.");
         }
 
-        if (sharing.Grain.TrashedAt is not null)
+        if (sharing!.Grain.TrashedAt is not null)
         {
             return Problem(StatusCodes.Status409Conflict, "This grain is in the trash", "Its owner moved it to the trash.");
         }
 
         var grain = await db.Grains.FirstAsync(g => g.Id == link.GrainId, ct);
-        return TypedResults.Ok(await sessions.CreateAsync(grain, accountId, link.Id, context.Request, ct));
+        return TypedResults.Ok(await sessions.CreateAsync(grain, accountId, link.Id, result, context.Request, ct, link.Label));
     }
+
+    private static string DescribeShare(ShareRecord share, string? email) =>
+        share.ToAccountId is not null ? $"with {email}"
+        : share.Label is { } label ? $"link “{label}”"
+        : "link";
+
+    private static Task<string?> EmailOfAsync(OutpostDbContext db, string? accountId, CancellationToken ct) =>
+        accountId is null ? Task.FromResult<string?>(null) : db.Accounts.Where(a => a.Id == accountId).Select(a => a.Email).FirstOrDefaultAsync(ct);
 
     private static string ShellOrigin(OutpostOptions options, HttpRequest request) =>
         string.IsNullOrEmpty(options.BaseUrl) ? $"{request.Scheme}://{request.Host}" : options.BaseUrl.TrimEnd('/');

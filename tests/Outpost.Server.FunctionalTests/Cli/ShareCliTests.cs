@@ -32,6 +32,38 @@ public sealed class ShareCliTests
         Assert.Equal(HttpStatusCode.Forbidden, afterRevoke.StatusCode);
     }
 
+    [Fact]
+    public async Task GrainLogAndShareRole_PrintTheVisitAndTheChangeAsTableAndJson()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await SharingSteps.NotesGrainAsync(host);
+        string[] server = ["--server", host.BaseUrl.ToString(), "--token", host.Token];
+        var link = await SharingSteps.SharedAsync(host.Api, grainId, "viewer", label: "for the team");
+        using (var opened = await SharingSteps.OpenLinkAsync(host, link.Url!))
+        {
+            await Ensure.SuccessAsync(opened);
+        }
+
+        var role = await RunAsync(["share", "role", link.Id, "editor", .. server]);
+        var table = await RunAsync(["grain", "log", grainId, .. server]);
+        var json = await RunAsync(["grain", "log", grainId, "--json", "--action", "open", .. server]);
+        var bad = await RunAsync(["grain", "log", grainId, "--action", "nonsense", .. server]);
+
+        Assert.Equal(0, role.ExitCode);
+        Assert.Equal(0, table.ExitCode);
+        var lines = table.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("TIME (UTC)", lines[0], StringComparison.Ordinal);
+        Assert.Contains("share.change", lines[1], StringComparison.Ordinal);
+        Assert.Contains("viewer → editor", lines[1], StringComparison.Ordinal);
+        Assert.Contains("Anonymous", lines[2], StringComparison.Ordinal);
+        Assert.Contains("for the team", lines[2], StringComparison.Ordinal);
+        using var parsed = System.Text.Json.JsonDocument.Parse(json.Output);
+        Assert.Equal(1, parsed.RootElement.GetArrayLength());
+        Assert.Equal("open", parsed.RootElement[0].GetProperty("action").GetString());
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("Unknown action", bad.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("30m", 30 * 60)]
     [InlineData("12h", 12 * 3600)]

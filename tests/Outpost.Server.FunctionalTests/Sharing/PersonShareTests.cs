@@ -191,4 +191,43 @@ public sealed class PersonShareTests
 
         Assert.Equal(HttpStatusCode.Forbidden, await WhoAmIStatusAsync(bob.Browser, origin));
     }
+
+    [Fact]
+    public async Task ChangeRole_ByOwner_AppliesToTheOpenSessionWithinASecond()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        using var bob = await PersonAsync(host, "Bob");
+        var share = await SharedAsync(host.Api, grainId, "viewer", bob.Account.Email);
+        var origin = await OpenAsPersonAsync(bob, grainId);
+        Assert.Empty(Permissions(await WhoAmIAsync(bob.Browser, origin)));
+
+        using var changed = await host.Api.PatchAsJsonAsync($"api/shares/{share.Id}", new { role = "editor" });
+        await Ensure.SuccessAsync(changed);
+        string[] permissions = [];
+        await Wait.UntilAsync(async () => (permissions = Permissions(await WhoAmIAsync(bob.Browser, origin))).Length > 0, TimeSpan.FromSeconds(5), "the new role to apply");
+
+        Assert.Equal(["edit"], permissions);
+    }
+
+    [Fact]
+    public async Task ChangeRole_ByTheRecipientOrUpwardsByAViewer_IsRefused()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        using var bob = await PersonAsync(host, "Bob");
+        using var carol = await PersonAsync(host, "Carol");
+        var toBob = await SharedAsync(host.Api, grainId, "viewer", bob.Account.Email);
+        var toCarol = await SharedAsync(bob.Api, grainId, "viewer", carol.Account.Email);
+
+        using var ownPromotion = await bob.Api.PatchAsJsonAsync($"api/shares/{toBob.Id}", new { role = "editor" });
+        using var escalation = await bob.Api.PatchAsJsonAsync($"api/shares/{toCarol.Id}", new { role = "editor" });
+        using var unknown = await host.Api.PatchAsJsonAsync($"api/shares/{toCarol.Id}", new { role = "superuser" });
+        using var stranger = await carol.Api.PatchAsJsonAsync($"api/shares/{toBob.Id}", new { role = "viewer" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, ownPromotion.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, escalation.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
+    }
 }

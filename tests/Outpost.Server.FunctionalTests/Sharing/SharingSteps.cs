@@ -35,13 +35,15 @@ internal static class SharingSteps
         return new TestPerson(account, await TestAccounts.ApiAsync(host, account), host.Browser());
     }
 
-    public static Task<HttpResponseMessage> ShareAsync(HttpClient api, string grainId, string role, string? email = null, string? expiresIn = null, bool signInRequired = false) =>
-        api.PostAsJsonAsync($"api/grains/{grainId}/shares", new { role, accountEmail = email, expiresIn, signInRequired });
+    public static Task<HttpResponseMessage> ShareAsync(
+        HttpClient api, string grainId, string role, string? email = null, string? expiresIn = null, bool signInRequired = false, string? label = null) =>
+        api.PostAsJsonAsync($"api/grains/{grainId}/shares", new { role, accountEmail = email, expiresIn, signInRequired, label });
 
     /// <summary>Shares and expects success; returns the share (with its link url for a link).</summary>
-    public static async Task<ShareCreated> SharedAsync(HttpClient api, string grainId, string role, string? email = null, string? expiresIn = null, bool signInRequired = false)
+    public static async Task<ShareCreated> SharedAsync(
+        HttpClient api, string grainId, string role, string? email = null, string? expiresIn = null, bool signInRequired = false, string? label = null)
     {
-        using var response = await ShareAsync(api, grainId, role, email, expiresIn, signInRequired);
+        using var response = await ShareAsync(api, grainId, role, email, expiresIn, signInRequired, label);
         await Ensure.SuccessAsync(response);
         return (await response.Content.ReadFromJsonAsync<ShareCreated>())!;
     }

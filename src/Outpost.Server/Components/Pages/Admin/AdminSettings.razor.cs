@@ -46,6 +46,9 @@ public partial class AdminSettings
     [SupplyParameterFromForm(FormName = "settings")]
     private bool OpenSignup { get; set; }
 
+    [SupplyParameterFromForm(FormName = "settings")]
+    private string? AccessLogRetentionDays { get; set; }
+
     protected override async Task OnInitializedAsync()
     {
         var stored = await Settings.GetAllAsync(CancellationToken.None);
@@ -55,6 +58,7 @@ public partial class AdminSettings
             ["BaseDomain"] = stored.GetValueOrDefault("BaseDomain") ?? ServerOptions.Value.BaseDomain,
             ["IdleTimeout"] = stored.GetValueOrDefault("IdleTimeout") ?? Lifecycle.Value.IdleTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["OpenSignup"] = stored.GetValueOrDefault("OpenSignup") ?? (ServerOptions.Value.OpenSignup ? "true" : "false"),
+            ["AccessLogRetentionDays"] = stored.GetValueOrDefault("AccessLogRetentionDays") ?? ServerOptions.Value.AccessLogRetentionDays.ToString(CultureInfo.InvariantCulture),
         };
 
         if (HttpMethods.IsGet(HttpContext.Request.Method))
@@ -63,6 +67,7 @@ public partial class AdminSettings
             BaseDomain = _current["BaseDomain"];
             IdleTimeout = _current["IdleTimeout"];
             OpenSignup = _current["OpenSignup"] == "true";
+            AccessLogRetentionDays = _current["AccessLogRetentionDays"];
         }
     }
 
@@ -74,6 +79,7 @@ public partial class AdminSettings
             ["BaseDomain"] = (BaseDomain ?? "").Trim(),
             ["IdleTimeout"] = (IdleTimeout ?? "").Trim(),
             ["OpenSignup"] = OpenSignup ? "true" : "false",
+            ["AccessLogRetentionDays"] = (AccessLogRetentionDays ?? "").Trim(),
         };
 
         var changed = new List<string>();

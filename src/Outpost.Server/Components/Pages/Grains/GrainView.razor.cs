@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Outpost.Core.Sharing;
 using Outpost.Data;
 using Outpost.Data.Grains;
 using Outpost.Server.Accounts;
@@ -58,7 +59,8 @@ public partial class GrainView
         // A form post is handled and redirected; only a page view needs a session (and its one-time link).
         if (HttpMethods.IsGet(HttpContext.Request.Method) && _grain.TrashedAt is null)
         {
-            _session = await Sessions.CreateAsync(_grain, HttpContext.User.AccountId(), linkShareId: null, HttpContext.Request, CancellationToken.None);
+            var owner = new AccessResult { HasAccess = true, IsOwner = true, Permissions = [] };
+            _session = await Sessions.CreateAsync(_grain, HttpContext.User.AccountId(), linkShareId: null, owner, HttpContext.Request, CancellationToken.None);
 
             // The frame's link works once: a page restored from the back-forward cache must be fetched again.
             HttpContext.Response.Headers.CacheControl = "no-store";

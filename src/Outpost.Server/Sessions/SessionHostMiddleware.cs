@@ -15,6 +15,7 @@ internal sealed partial class SessionHostMiddleware(
     RequestDelegate next,
     SessionCache sessions,
     Sharing.GrainAccess access,
+    Sharing.OpenRequests openRequests,
     GrainForwarder forwarder,
     IOptions<OutpostOptions> options,
     TimeProvider time,
@@ -81,6 +82,9 @@ internal sealed partial class SessionHostMiddleware(
         }
 
         StripReservedRequestHeaders(context.Request);
+
+        // An owner cannot lose access; anyone else's open request is watched so revoking closes it too.
+        using var watch = result.IsOwner ? default : openRequests.Watch(context, session);
         await forwarder.ForwardAsync(context, session with { Permissions = string.Join(',', result.Permissions) });
     }
 

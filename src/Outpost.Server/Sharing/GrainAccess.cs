@@ -74,6 +74,9 @@ internal sealed class GrainAccess(IServiceScopeFactory scopes, TimeProvider time
         return new GrainSharing(grain, roles, records, records.Select(ToShare).ToList());
     }
 
+    /// <summary>Raised after <see cref="Invalidate"/>, with the grain's id, so open connections can be checked again.</summary>
+    public event Action<string>? Changed;
+
     /// <summary>Forgets every cached result for the grain: call after any change to its shares or its app.</summary>
     public void Invalidate(string grainId)
     {
@@ -86,6 +89,8 @@ internal sealed class GrainAccess(IServiceScopeFactory scopes, TimeProvider time
                 _results.TryRemove(key, out _);
             }
         }
+
+        Changed?.Invoke(grainId);
     }
 
     /// <summary>The evaluator's view of a stored share.</summary>

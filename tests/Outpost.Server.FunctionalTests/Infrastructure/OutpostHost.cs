@@ -142,6 +142,26 @@ internal sealed class BrowserClient : IDisposable
         return new Uri($"{url.Scheme}://{url.Authority}/");
     }
 
+    /// <summary>Opens a WebSocket to <paramref name="path"/> on a session host, with this browser's cookie and the host as Origin.</summary>
+    public async Task<System.Net.WebSockets.ClientWebSocket> ConnectWebSocketAsync(Uri origin, string path)
+    {
+        var cookie = Cookies.GetCookies(origin)[0];
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.SetRequestHeader("Cookie", $"{cookie.Name}={cookie.Value}");
+        socket.Options.SetRequestHeader("Origin", origin.GetLeftPart(UriPartial.Authority));
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            ConnectCallback = async (ctx, ct) =>
+            {
+                var s = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                await s.ConnectAsync(IPAddress.Loopback, ctx.DnsEndPoint.Port, ct);
+                return new NetworkStream(s, ownsSocket: true);
+            },
+        }, disposeHandler: false);
+        await socket.ConnectAsync(new Uri($"ws://{origin.Authority}{path}"), invoker, CancellationToken.None);
+        return socket;
+    }
+
     public void Dispose() => Http.Dispose();
 }
 

@@ -15,21 +15,7 @@ public sealed class ForwardingTests
         await using var host = await OutpostHost.StartAsync();
         var (_, origin, browser) = await SessionRoutingTests.OpenNotesAsync(host);
         using var _ = browser;
-        var cookie = browser.Cookies.GetCookies(origin)[0];
-
-        using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Cookie", $"{cookie.Name}={cookie.Value}");
-        socket.Options.SetRequestHeader("Origin", origin.GetLeftPart(UriPartial.Authority));
-        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            ConnectCallback = async (ctx, ct) =>
-            {
-                var s = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-                await s.ConnectAsync(System.Net.IPAddress.Loopback, ctx.DnsEndPoint.Port, ct);
-                return new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
-            },
-        });
-        await socket.ConnectAsync(new Uri($"ws://{origin.Authority}/api/live"), invoker, CancellationToken.None);
+        using var socket = await browser.ConnectWebSocketAsync(origin, "/api/live");
 
         await socket.SendAsync(Encoding.UTF8.GetBytes("""{"type":"ping","data":"hello through the sandbox"}"""), WebSocketMessageType.Text, true, CancellationToken.None);
         var buffer = new byte[4096];

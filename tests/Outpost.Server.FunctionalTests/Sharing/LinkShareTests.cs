@@ -121,4 +121,22 @@ public sealed class LinkShareTests
         await Wait.UntilAsync(async () => await WhoAmIStatusAsync(browser, origin) == HttpStatusCode.Forbidden,
             TimeSpan.FromSeconds(1.5), "the open session to be refused after the link expired");
     }
+
+    [Fact]
+    public async Task Revoke_OpenWebSocketOfALinkVisitor_IsClosed()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        var link = await SharedAsync(host.Api, grainId, "viewer");
+        using var visitor = host.Browser();
+        var origin = await OpenLinkInAsync(host, link.Url!, visitor);
+        using var socket = await visitor.ConnectWebSocketAsync(origin, "/api/live");
+        var receiving = socket.ReceiveAsync(new byte[4096], CancellationToken.None);
+
+        await RevokeAsync(host.Api, link.Id);
+        var ended = await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.Same(receiving, ended);
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => receiving);
+    }
 }

@@ -15,7 +15,7 @@ internal static class ShareCommands
         var role = new Option<string>("--role") { Description = "Role to grant, as the app's manifest names it (e.g. viewer, editor)", Required = true };
         var label = new Option<string?>("--label") { Description = "A note for the access list, e.g. who the link is for" };
         var expires = new Option<string?>("--expires") { Description = "Link lifetime: 30m, 12h, 7d, or d.hh:mm:ss (default: no expiry)" };
-        var with = new Option<string?>("--with") { Description = "Share with this person (their email) instead of creating a link" };
+        var with = new Option<string?>("--with") { Description = "Share with this person (their email or name) instead of creating a link" };
         var signIn = new Option<bool>("--sign-in-required") { Description = "Only signed-in people may use the link" };
         var command = new Command("share", "Share a grain: prints a secret link (or shares with a person with --with).") { id, role, label, expires, with, signIn };
         command.SetAction(async (result, ct) =>
@@ -25,7 +25,7 @@ internal static class ShareCommands
             {
                 Role = result.GetValue(role)!,
                 Label = result.GetValue(label),
-                AccountEmail = result.GetValue(with),
+                Person = result.GetValue(with),
                 ExpiresIn = result.GetValue(expires) is { } text ? ParseDuration(text).ToString("c", CultureInfo.InvariantCulture) : null,
                 SignInRequired = result.GetValue(signIn),
             }, ct);

@@ -80,6 +80,7 @@ public static class OutpostServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessLogRetention>());
         builder.Services.AddSingleton<SessionCache>();
         builder.Services.AddSingleton<Sharing.GrainAccess>();
+        builder.Services.AddScoped<ShareService>();
         builder.Services.AddSingleton<OpenRequests>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OpenRequests>());
         builder.Services.AddSingleton<SessionCleanup>();

@@ -1,13 +1,15 @@
+using Outpost.Server.Grains;
+
 namespace Outpost.Server.Sharing;
 
-/// <summary>Body of <c>POST /api/grains/{id}/shares</c>: with <see cref="AccountEmail"/> a person share, without it a secret link.</summary>
+/// <summary>Body of <c>POST /api/grains/{id}/shares</c>: with <see cref="Person"/> a person share, without it a secret link.</summary>
 public sealed record CreateShareRequest
 {
     /// <summary>The app role to grant, e.g. "viewer".</summary>
     public required string Role { get; init; }
 
-    /// <summary>The person to share with; null makes a secret link.</summary>
-    public string? AccountEmail { get; init; }
+    /// <summary>The person to share with, by email address or by name; null makes a secret link.</summary>
+    public string? Person { get; init; }
 
     /// <summary>A name for a link, shown in "who has access".</summary>
     public string? Label { get; init; }
@@ -75,4 +77,26 @@ public sealed record AccessEntry
 
     /// <summary>For a link: anonymous visitors are refused.</summary>
     public bool SignInRequired { get; init; }
+
+    /// <summary>Whether the caller may change or revoke this share (the grain's owner, or whoever made it).</summary>
+    public bool CanManage { get; init; }
 }
+
+/// <summary>A sharing request that cannot be done; the API answers with <see cref="Status"/>, the shell shows the message.</summary>
+public sealed class ShareRequestException(int status, string title, string detail) : Exception($"{title}: {detail}")
+{
+    /// <summary>The HTTP status that fits.</summary>
+    public int Status { get; } = status;
+
+    /// <summary>A short headline.</summary>
+    public string Title { get; } = title;
+
+    /// <summary>What happened and what to do.</summary>
+    public string Detail { get; } = detail;
+}
+
+/// <summary>A link opened: the session to frame, with the grain and what the visitor holds on it.</summary>
+public sealed record LinkOpened(SessionCreated Session, string GrainId, string GrainTitle, string AppId, AccessResultView Access);
+
+/// <summary>What a visitor holds on a grain, for the shell to show ("You can view").</summary>
+public sealed record AccessResultView(bool IsOwner, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions);

@@ -230,4 +230,20 @@ public sealed class PersonShareTests
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
     }
+
+    [Fact]
+    public async Task Share_ByName_FindsThePersonAndAnUnknownNameSaysToUseTheEmail()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        using var bob = await PersonAsync(host, "Bob Example");
+
+        await SharedAsync(host.Api, grainId, "viewer", "bob example");
+        using var unknown = await ShareAsync(host.Api, grainId, "viewer", "Nobody Here");
+        var origin = await OpenAsPersonAsync(bob, grainId);
+
+        Assert.Equal(bob.Account.Id, (await WhoAmIAsync(bob.Browser, origin)).GetProperty("userId").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("Try their email address", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -37,7 +37,7 @@ internal static class SharingSteps
 
     public static Task<HttpResponseMessage> ShareAsync(
         HttpClient api, string grainId, string role, string? email = null, string? expiresIn = null, bool signInRequired = false, string? label = null) =>
-        api.PostAsJsonAsync($"api/grains/{grainId}/shares", new { role, accountEmail = email, expiresIn, signInRequired, label });
+        api.PostAsJsonAsync($"api/grains/{grainId}/shares", new { role, person = email, expiresIn, signInRequired, label });
 
     /// <summary>Shares and expects success; returns the share (with its link url for a link).</summary>
     public static async Task<ShareCreated> SharedAsync(

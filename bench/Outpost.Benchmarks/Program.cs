@@ -4,7 +4,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Outpost.Benchmarks;
 
-// In-process micro-benchmarks of the WebAssembly sandbox; results go to docs/benchmarks.md.
+// In-process micro-benchmarks of the WebAssembly sandbox and the permission check; results go to docs/benchmarks.md.
 //   dotnet run -c Release --project bench/Outpost.Benchmarks -- --filter '*'     BenchmarkDotNet (ShortRun)
 //   dotnet run -c Release --project bench/Outpost.Benchmarks -- latency [N]      per-request p50/p99 over N requests
 // Builds the sample modules from apps/ with clang, lld and wasi-libc (scripts/install-deps).

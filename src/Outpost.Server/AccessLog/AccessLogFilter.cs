@@ -8,7 +8,7 @@ namespace Outpost.Server.AccessLog;
 /// Which access log entries to show: by action, by who (name, account id or address), by time, and a page of them
 /// (newest first, <see cref="Before"/> an entry id for the next page). Parsed from query strings, which strangers write.
 /// </summary>
-internal sealed record AccessLogFilter
+public sealed record AccessLogFilter
 {
     /// <summary>Most entries one page may hold.</summary>
     public const int MaxPage = 1000;

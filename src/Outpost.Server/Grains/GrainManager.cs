@@ -19,6 +19,7 @@ internal sealed partial class GrainManager(
     RunningGrains running,
     SessionCache sessions,
     AccessLogWriter log,
+    Sharing.GrainAccess access,
     TimeProvider time,
     ILogger<GrainManager> logger)
 {
@@ -71,6 +72,32 @@ internal sealed partial class GrainManager(
             .ToList();
     }
 
+    /// <summary>
+    /// Grains other people shared with the account, directly or through someone who re-shared: only those the
+    /// sharing graph still grants (a share beneath a revoked one is not listed), and none in the trash.
+    /// </summary>
+    public async Task<List<GrainSummary>> ListSharedWithAsync(string accountId, CancellationToken ct)
+    {
+        var candidates = await db.Shares.AsNoTracking()
+            .Where(s => s.ToAccountId == accountId && s.RevokedAt == null)
+            .Select(s => s.GrainId).Distinct().ToListAsync(ct);
+        var granted = new List<string>(candidates.Count);
+        foreach (var grainId in candidates)
+        {
+            var result = await access.GetAsync(grainId, [Core.Sharing.Principal.Account(accountId)], ct);
+            if (result.HasAccess && !result.IsOwner)
+            {
+                granted.Add(grainId);
+            }
+        }
+
+        var rows = await db.Grains.AsNoTracking()
+            .Where(g => granted.Contains(g.Id) && g.TrashedAt == null)
+            .Join(db.Apps, g => g.AppId, a => a.AppId, (g, a) => new { Grain = g, AppTitle = a.Title })
+            .ToListAsync(ct);
+        return rows.OrderBy(r => r.Grain.Title, StringComparer.CurrentCultureIgnoreCase).Select(r => ToSummary(r.Grain, r.AppTitle)).ToList();
+    }
+
     /// <summary>Every grain of the server (admins): owner, state and resource use.</summary>
     public async Task<List<GrainSummary>> ListAllAsync(CancellationToken ct)
     {
@@ -93,7 +120,7 @@ internal sealed partial class GrainManager(
         {
             var old = grain.Title;
             grain.Title = title;
-            log.Add(grain, AccessLogActions.Rename, detail: $"renamed from “{old}”");
+            log.Add(grain, AccessLogActions.Rename, detail: $"from “{old}”");
             await db.SaveChangesAsync(ct);
         }
     }

@@ -68,6 +68,20 @@ public sealed class ScreenshotTests(Chromium chromium)
             await Expect(page.Locator("[data-account-id]")).ToHaveCountAsync(3);
             await ShootAsync(page, "admin-users");
 
+            await page.GotoAsync($"/grains/{grainId}/sharing");
+            await page.Locator("#share-person").FillAsync("Grace Hopper");
+            await ShellPages.Button(page, "Share").ClickAsync();
+            await page.Locator("#link-role").SelectOptionAsync("viewer");
+            await page.Locator("#link-label").FillAsync("Travel group");
+            await page.Locator("#link-expires").SelectOptionAsync("7.00:00:00");
+            await ShellPages.Button(page, "Create link").ClickAsync();
+            await Expect(page.Locator("[data-access-list] tbody tr")).ToHaveCountAsync(3);
+            await ShootAsync(page, "sharing");
+
+            await page.GotoAsync($"/grains/{grainId}/activity");
+            await Expect(page.Locator("[data-access-log] tbody tr").First).ToBeVisibleAsync();
+            await ShootAsync(page, "activity");
+
             await page.GotoAsync("/account/2fa");
             await Expect(page.Locator("[data-totp-key]")).ToBeVisibleAsync();
             await ShootAsync(page, "account-2fa");
@@ -90,7 +104,7 @@ public sealed class ScreenshotTests(Chromium chromium)
             await ShootAsync(phone, "grains-phone");
         });
 
-        foreach (var name in new[] { "setup", "login", "grains", "grain", "apps", "admin-users", "account-2fa", "grains-phone" })
+        foreach (var name in new[] { "setup", "login", "grains", "grain", "apps", "admin-users", "sharing", "activity", "account-2fa", "grains-phone" })
         {
             Assert.True(new FileInfo(Path.Combine(Folder, name + ".png")).Length > 10_000, $"{name}.png looks empty.");
         }

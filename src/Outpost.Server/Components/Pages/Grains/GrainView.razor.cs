@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Outpost.Core.Sharing;
 using Outpost.Data;
+using Microsoft.EntityFrameworkCore;
 using Outpost.Data.Grains;
 using Outpost.Server.Accounts;
 using Outpost.Server.Apps;
@@ -12,14 +13,15 @@ namespace Outpost.Server.Components.Pages.Grains;
 
 /// <summary>
 /// A grain, framed on its own session host under a bar with its title and menu. Every view opens a new session,
-/// so the frame never shows a host another page (or person) was given. Only the owner sees the grain: to anyone
-/// else it does not exist.
+/// so the frame never shows a host another page (or person) was given. The owner and people it is shared with see
+/// it (the menu offers the owner everything, others only sharing onward); to anyone else it does not exist.
 /// </summary>
 public partial class GrainView
 {
     private GrainRecord? _grain;
     private AppView? _app;
     private SessionCreated? _session;
+    private AccessResult _access = AccessResult.None;
     private string? _error;
 
     [Inject]
@@ -27,6 +29,9 @@ public partial class GrainView
 
     [Inject]
     private SessionService Sessions { get; set; } = default!;
+
+    [Inject]
+    private Outpost.Server.Sharing.GrainAccess Access { get; set; } = default!;
 
     [Inject]
     private OutpostDbContext Db { get; set; } = default!;
@@ -47,8 +52,11 @@ public partial class GrainView
 
     protected override async Task OnInitializedAsync()
     {
-        _grain = await Grains.FindOwnedAsync(Id, HttpContext.User.AccountId(), isAdmin: false, CancellationToken.None);
-        if (_grain is null)
+        _access = await Access.GetAsync(Id, [Principal.Account(HttpContext.User.AccountId())], CancellationToken.None);
+        _grain = _access.HasAccess ? await Db.Grains.FirstOrDefaultAsync(g => g.Id == Id) : null;
+
+        // Changing the grain itself (rename, trash, restart) is the owner's; a form posted by anyone else finds nothing.
+        if (_grain is null || (!_access.IsOwner && !HttpMethods.IsGet(HttpContext.Request.Method)))
         {
             Navigation.NotFound();
             return;
@@ -59,8 +67,7 @@ public partial class GrainView
         // A form post is handled and redirected; only a page view needs a session (and its one-time link).
         if (HttpMethods.IsGet(HttpContext.Request.Method) && _grain.TrashedAt is null)
         {
-            var owner = new AccessResult { HasAccess = true, IsOwner = true, Permissions = [] };
-            _session = await Sessions.CreateAsync(_grain, HttpContext.User.AccountId(), linkShareId: null, owner, HttpContext.Request, CancellationToken.None);
+            _session = await Sessions.CreateAsync(_grain, HttpContext.User.AccountId(), linkShareId: null, _access, HttpContext.Request, CancellationToken.None);
 
             // The frame's link works once: a page restored from the back-forward cache must be fetched again.
             HttpContext.Response.Headers.CacheControl = "no-store";

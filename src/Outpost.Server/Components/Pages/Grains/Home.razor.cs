@@ -15,6 +15,7 @@ public partial class Home
 {
     private List<AppView> _apps = [];
     private List<GrainSummary> _grains = [];
+    private List<GrainSummary> _shared = [];
     private bool _canCreate;
     private string? _error;
 
@@ -62,6 +63,7 @@ public partial class Home
         _canCreate = HttpContext.User.CanCreate();
         _apps = await AppView.LoadAsync(Db, CancellationToken.None);
         var grains = await Grains.ListAsync(HttpContext.User.AccountId(), trash: false, CancellationToken.None);
+        _shared = await Grains.ListSharedWithAsync(HttpContext.User.AccountId(), CancellationToken.None);
         _grains = SortKey switch
         {
             "title" => grains.OrderBy(g => g.Title, StringComparer.CurrentCultureIgnoreCase).ToList(),

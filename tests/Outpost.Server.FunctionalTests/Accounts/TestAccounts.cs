@@ -27,7 +27,7 @@ internal static partial class TestAccounts
         await using var scope = host.Services.CreateAsyncScope();
         var invitations = scope.ServiceProvider.GetRequiredService<InvitationService>();
         var token = await invitations.InviteAsync(role, note: name, createdBy: Account.AdminId, lifetime: null, CancellationToken.None);
-        var email = $"{name.ToLowerInvariant()}-{SecretToken.New()[..8]}@example.test";
+        var email = $"{name.ToLowerInvariant().Replace(' ', '.')}-{SecretToken.New()[..8]}@example.test";
         var (account, errors) = await invitations.RedeemAsync(token, InvitationKind.Invite, name, email, Password, CancellationToken.None);
         Assert.True(account is not null, string.Join(" ", errors));
         return new TestAccount(account.Id, email, Password, role);

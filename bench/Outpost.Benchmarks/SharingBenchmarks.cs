@@ -22,6 +22,9 @@ public class SharingBenchmarks
     private Graph _wide = null!;
     private Graph _tree = null!;
     private Graph _chains = null!;
+    private SharingSnapshot _wideSnapshot = null!;
+    private SharingSnapshot _treeSnapshot = null!;
+    private SharingSnapshot _chainsSnapshot = null!;
     private string _cachedGrainId = null!;
     private Principal[] _cachedVisitor = null!;
 
@@ -41,6 +44,10 @@ public class SharingBenchmarks
                 throw new InvalidOperationException("A sharing shape denies its visitor or admits a stranger.");
             }
         }
+
+        _wideSnapshot = SharingSnapshot.Build(_wide.OwnerId, _wide.Shares, SharingShapes.Roles, SharingShapes.Now);
+        _treeSnapshot = SharingSnapshot.Build(_tree.OwnerId, _tree.Shares, SharingShapes.Roles, SharingShapes.Now);
+        _chainsSnapshot = SharingSnapshot.Build(_chains.OwnerId, _chains.Shares, SharingShapes.Roles, SharingShapes.Now);
 
         // The cache as a busy server holds it: 10,000 entries, the most it keeps before pruning.
         var shapes = new SharingShapes();
@@ -69,6 +76,18 @@ public class SharingBenchmarks
 
     [Benchmark(Description = "11,110 shares, tree 10×4, no access")]
     public AccessResult TreeStranger() => Evaluate(_tree, _tree.Stranger);
+
+    [Benchmark(Description = "11,110 shares: build the graph once (per grain and second)")]
+    public SharingSnapshot TreeBuild() => SharingSnapshot.Build(_tree.OwnerId, _tree.Shares, SharingShapes.Roles, SharingShapes.Now);
+
+    [Benchmark(Description = "10,000 direct shares, one of them, on the built graph")]
+    public AccessResult WideMemberOnSnapshot() => _wideSnapshot.Evaluate(_wide.Visitor);
+
+    [Benchmark(Description = "11,110 shares, tree 10×4, a leaf, on the built graph")]
+    public AccessResult TreeLeafOnSnapshot() => _treeSnapshot.Evaluate(_tree.Visitor);
+
+    [Benchmark(Description = "10,000 shares, 200 chains × 50, a chain's end, on the built graph")]
+    public AccessResult ChainEndOnSnapshot() => _chainsSnapshot.Evaluate(_chains.Visitor);
 
     /// <summary>What GrainAccess does on a hit: build the key, look it up, check the entry's age.</summary>
     [Benchmark(Description = "cache hit (key + lookup + age check)")]

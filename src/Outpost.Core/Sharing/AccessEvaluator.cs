@@ -23,38 +23,8 @@ public static class AccessEvaluator
     /// What a visitor who is several principals at once holds, e.g. a signed-in account that also presents a link:
     /// the union of what each holds.
     /// </summary>
-    public static AccessResult Evaluate(string grainOwnerId, IReadOnlyCollection<Share> shares, AppRoles roles, IReadOnlyCollection<Principal> who, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(who);
-        var graph = SharingGraph.Build(grainOwnerId, shares, roles, now);
-        var holders = who.ToHashSet();
-        if (holders.Contains(graph.Owner))
-        {
-            return new AccessResult { HasAccess = true, IsOwner = true, Permissions = roles.Permissions };
-        }
-
-        var grants = graph.Grants(holders);
-        if (grants.Count == 0)
-        {
-            return AccessResult.None;
-        }
-
-        var held = UInt128.Zero;
-        var granted = new List<AccessGrant>(grants.Count);
-        foreach (var (edge, mask, path) in grants)
-        {
-            held |= mask;
-            granted.Add(new AccessGrant { Share = edge.Share, Permissions = roles.Names(mask), Path = path });
-        }
-
-        return new AccessResult
-        {
-            HasAccess = true,
-            Permissions = roles.Names(held),
-            Roles = [.. granted.Select(g => g.Share.RoleId).Distinct(StringComparer.Ordinal)],
-            Grants = granted,
-        };
-    }
+    public static AccessResult Evaluate(string grainOwnerId, IReadOnlyCollection<Share> shares, AppRoles roles, IReadOnlyCollection<Principal> who, DateTimeOffset now) =>
+        SharingSnapshot.Build(grainOwnerId, shares, roles, now).Evaluate(who);
 
     /// <summary>Whether <paramref name="maker"/> may share the grain with <paramref name="requestedRole"/>: never more than they hold.</summary>
     /// <remarks>A share made through a link must name the link (<see cref="Principal.Link"/>) as its maker, so that it falls with the link.</remarks>

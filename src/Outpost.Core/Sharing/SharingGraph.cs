@@ -3,10 +3,9 @@ namespace Outpost.Core.Sharing;
 /// <summary>An active share resolved against the app's roles: an edge that can carry permissions.</summary>
 internal readonly record struct ShareEdge(Share Share, Principal From, Principal To, UInt128 Mask);
 
-/// <summary>A grain's active shares at one instant, as adjacency lists, and the search that decides who holds what.</summary>
+/// <summary>A grain's active shares at one instant, as lists of the shares each principal receives, and the search that decides who holds what.</summary>
 internal sealed class SharingGraph
 {
-    private readonly Dictionary<Principal, List<ShareEdge>> _outgoing = [];
     private readonly Dictionary<Principal, List<ShareEdge>> _incoming = [];
     private readonly UInt128 _all;
 
@@ -58,7 +57,6 @@ internal sealed class SharingGraph
             }
 
             var edge = new ShareEdge(share, share.From, to, mask);
-            Add(graph._outgoing, edge.From, edge);
             Add(graph._incoming, edge.To, edge);
         }
 
@@ -99,26 +97,50 @@ internal sealed class SharingGraph
 
     /// <summary>
     /// Least fixpoint of "a principal holds the union, over shares it receives, of the share's role intersected
-    /// with what the share's maker holds", grown outward from the owner.
+    /// with what the share's maker holds", grown outward from the owner, over the holders' ancestors only.
     /// </summary>
     /// <remarks>
+    /// Only principals from which a chain leads to a holder can matter, so the search first walks backwards from the
+    /// holders to find them, then runs forward over the shares among them alone: a visitor of a grain shared with
+    /// ten thousand people costs the length of their own chains, not the size of the graph.
     /// Sets only grow and each is at most 128 bits, so a principal is re-queued at most 128 times after it is first
     /// reached: the work is bounded by edges × permissions however many chains there are, and cycles simply stop
-    /// changing anything. A FIFO queue makes the first edge that reaches a principal lie on a fewest-hops chain.
+    /// changing anything. A FIFO queue makes the first edge that reaches a principal lie on a fewest-hops chain
+    /// (every shortest chain to an ancestor runs through ancestors only).
     /// </remarks>
     private Reach Search(IReadOnlySet<Principal> holders)
     {
         var reach = new Reach(Owner);
         reach.Held[Owner] = _all;
+        var ancestors = Ancestors(holders);
+        if (!ancestors.Contains(Owner))
+        {
+            return reach;
+        }
+
+        var outgoing = new Dictionary<Principal, List<ShareEdge>>();
+        foreach (var node in ancestors)
+        {
+            if (_incoming.TryGetValue(node, out var edges))
+            {
+                foreach (var edge in edges)
+                {
+                    if (ancestors.Contains(edge.From))
+                    {
+                        Add(outgoing, edge.From, edge);
+                    }
+                }
+            }
+        }
+
         var queue = new Queue<Principal>();
         var queued = new HashSet<Principal>();
         queue.Enqueue(Owner);
         queued.Add(Owner);
-
         while (queue.TryDequeue(out var maker))
         {
             queued.Remove(maker);
-            if (!_outgoing.TryGetValue(maker, out var edges))
+            if (!outgoing.TryGetValue(maker, out var edges))
             {
                 continue;
             }
@@ -126,11 +148,6 @@ internal sealed class SharingGraph
             var makerHolds = reach.Held[maker];
             foreach (var edge in edges)
             {
-                if (holders.Contains(edge.To))
-                {
-                    continue;
-                }
-
                 var carried = makerHolds & edge.Mask;
                 if (!reach.Held.TryGetValue(edge.To, out var before))
                 {
@@ -154,6 +171,30 @@ internal sealed class SharingGraph
         }
 
         return reach;
+    }
+
+    /// <summary>Every principal with a chain of shares to one of the holders, not passing through a holder (holders themselves excluded).</summary>
+    private HashSet<Principal> Ancestors(IReadOnlySet<Principal> holders)
+    {
+        var found = new HashSet<Principal>();
+        var pending = new Stack<Principal>(holders);
+        while (pending.TryPop(out var node))
+        {
+            if (!_incoming.TryGetValue(node, out var edges))
+            {
+                continue;
+            }
+
+            foreach (var edge in edges)
+            {
+                if (!holders.Contains(edge.From) && found.Add(edge.From))
+                {
+                    pending.Push(edge.From);
+                }
+            }
+        }
+
+        return found;
     }
 
     private static void Add(Dictionary<Principal, List<ShareEdge>> lists, Principal key, ShareEdge edge)

@@ -11,9 +11,23 @@ namespace Outpost.Server.Sharing;
 /// <summary>A grain with everything the evaluator needs: its shares (revoked ones included) and its app's roles.</summary>
 internal sealed record GrainSharing(GrainRecord Grain, AppRoles Roles, IReadOnlyList<ShareRecord> Records, IReadOnlyList<Share> Shares)
 {
+    private SharingSnapshot? _snapshot;
+
     /// <summary>What <paramref name="who"/> holds on the grain at <paramref name="now"/>.</summary>
-    public AccessResult Evaluate(IReadOnlyCollection<Principal> who, DateTimeOffset now) =>
-        AccessEvaluator.Evaluate(Grain.OwnerId, Shares, Roles, who, now);
+    /// <remarks>
+    /// The graph is built once and reused for every visitor asking within <see cref="GrainAccess.MaxAge"/> of it, so
+    /// a grain shared with thousands pays the build once a second, not once per visitor.
+    /// </remarks>
+    public AccessResult Evaluate(IReadOnlyCollection<Principal> who, DateTimeOffset now)
+    {
+        var snapshot = _snapshot;
+        if (snapshot is null || now < snapshot.At || now - snapshot.At > GrainAccess.MaxAge)
+        {
+            _snapshot = snapshot = SharingSnapshot.Build(Grain.OwnerId, Shares, Roles, now);
+        }
+
+        return snapshot.Evaluate(who);
+    }
 }
 
 /// <summary>
@@ -27,6 +41,7 @@ internal sealed class GrainAccess(IServiceScopeFactory scopes, TimeProvider time
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, Cached> _results = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CachedSharing> _grains = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string AppId, int Version), AppRoles> _roles = new();
     private long _generation;
 
@@ -42,8 +57,22 @@ internal sealed class GrainAccess(IServiceScopeFactory scopes, TimeProvider time
         // A change that lands while this evaluation reads the database must not be hidden behind its stale result.
         var generation = Interlocked.Read(ref _generation);
         var at = time.GetTimestamp();
-        await using var scope = scopes.CreateAsyncScope();
-        var sharing = await LoadAsync(scope.ServiceProvider.GetRequiredService<OutpostDbContext>(), grainId, ct);
+        // The grain's shares are loaded once for all its visitors (a busy grain has many), within the same age bound.
+        GrainSharing? sharing;
+        if (_grains.TryGetValue(grainId, out var loaded) && time.GetElapsedTime(loaded.At) < MaxAge)
+        {
+            sharing = loaded.Sharing;
+        }
+        else
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            sharing = await LoadAsync(scope.ServiceProvider.GetRequiredService<OutpostDbContext>(), grainId, ct);
+            if (Interlocked.Read(ref _generation) == generation)
+            {
+                _grains[grainId] = new CachedSharing(sharing, at);
+            }
+        }
+
         var result = sharing?.Evaluate(who, time.GetUtcNow()) ?? AccessResult.None;
         if (Interlocked.Read(ref _generation) == generation)
         {
@@ -81,6 +110,7 @@ internal sealed class GrainAccess(IServiceScopeFactory scopes, TimeProvider time
     public void Invalidate(string grainId)
     {
         Interlocked.Increment(ref _generation);
+        _grains.TryRemove(grainId, out _);
         var prefix = grainId + "|";
         foreach (var key in _results.Keys)
         {
@@ -110,10 +140,10 @@ internal sealed class GrainAccess(IServiceScopeFactory scopes, TimeProvider time
         manifest.Permissions.Select(p => p.Id),
         manifest.Roles.ToDictionary(r => r.Id, r => r.Permissions, StringComparer.Ordinal));
 
-    // Entries older than MaxAge are useless; dropping them now and then keeps the cache from growing with visitors.
+    // Entries older than MaxAge are useless; dropping them now and then keeps the caches from growing with visitors.
     private void PruneIfLarge()
     {
-        if (_results.Count < 10_000)
+        if (_results.Count < 10_000 && _grains.Count < 1_000)
         {
             return;
         }
@@ -125,7 +155,17 @@ internal sealed class GrainAccess(IServiceScopeFactory scopes, TimeProvider time
                 _results.TryRemove(key, out _);
             }
         }
+
+        foreach (var (key, entry) in _grains)
+        {
+            if (time.GetElapsedTime(entry.At) >= MaxAge)
+            {
+                _grains.TryRemove(key, out _);
+            }
+        }
     }
 
     private sealed record Cached(AccessResult Result, long At);
+
+    private sealed record CachedSharing(GrainSharing? Sharing, long At);
 }

@@ -54,6 +54,23 @@ public sealed class AccessEvaluatorPropertyTests
     }
 
     [Fact]
+    public void Snapshot_OneBuildAnsweringEveryPrincipal_MatchesBruteForce()
+    {
+        for (var seed = 0; seed < 1000; seed++)
+        {
+            var shares = RandomGraph(new Random(seed));
+            var snapshot = SharingSnapshot.Build(Owner, shares, Roles, Now);
+            var principals = Accounts.Select(Principal.Account).Concat(shares.Select(s => Principal.Link(s.Id)));
+            foreach (var who in principals)
+            {
+                var expected = BruteForceAccess.Grants(Owner, shares, Roles, who, Now);
+
+                Assert.Equal(Describe(seed, who, Expected(who, expected)), Describe(seed, who, snapshot.Evaluate([who])));
+            }
+        }
+    }
+
+    [Fact]
     public void Evaluate_RandomSmallGraphsForAccountWithLink_IsTheUnionOfBoth()
     {
         for (var seed = 0; seed < 1000; seed++)

@@ -35,30 +35,24 @@ public sealed class CatalogRefusalTests
     [Fact]
     public async Task Check_CatalogTamperedAfterSubscribing_IsRefusedAndTheStoredCopyStays()
     {
-        await using var site = await CatalogSite.StartAsync();
-        await using var host = await OutpostHost.StartAsync();
-        using var catalogKey = SigningKey.Generate();
-        var notes = await SamplePackages.NotesAsync();
-        site.Add(notes.File, "notes.opk");
-        await site.PublishAsync(catalogKey);
-        (await CatalogSteps.SubscribeAsync(host, site.CatalogUrl, catalogKey.AppId)).Dispose();
-        await TamperAsync(site);
+        await using var fixture = await CatalogFixture.StartAsync(install: false);
+        await TamperAsync(fixture.Site);
 
-        var report = await CatalogSteps.CheckAsync(host);
-        var subscription = Assert.Single((await host.Api.GetFromJsonAsync<List<CatalogSummary>>("api/catalogs"))!);
-        var offered = await host.Api.GetFromJsonAsync<List<CatalogAppSummary>>("api/catalogs/apps");
+        var report = await CatalogSteps.CheckAsync(fixture.Host);
+        var subscription = Assert.Single((await fixture.Host.Api.GetFromJsonAsync<List<CatalogSummary>>("api/catalogs"))!);
+        var offered = await fixture.Host.Api.GetFromJsonAsync<List<CatalogAppSummary>>("api/catalogs/apps");
 
         var line = Assert.Single(report.Lines);
         Assert.Equal("refused", line.Outcome);
         Assert.Contains("catalog signature is not valid", line.Message, StringComparison.Ordinal);
         Assert.Contains("catalog signature is not valid", subscription.LastError, StringComparison.Ordinal);
-        Assert.Equal(notes.Info.AppId, Assert.Single(offered!).AppId);
+        Assert.Equal(fixture.Notes.Info.AppId, Assert.Single(offered!).AppId);
     }
 
     [Fact]
     public async Task Check_PackageNotMatchingTheCatalogHash_IsRefusedAndV1Stays()
     {
-        await using var fixture = await UpdateFixture.StartAsync();
+        await using var fixture = await CatalogFixture.StartAsync();
         var v2 = fixture.Site.Add(await fixture.RepackAsync(2), "notes-2.opk");
         await fixture.Site.PublishAsync(fixture.CatalogKey);
         var bytes = await File.ReadAllBytesAsync(v2);
@@ -74,7 +68,7 @@ public sealed class CatalogRefusalTests
     [Fact]
     public async Task Check_PackageSignedByAnotherKeyUnderTheAppsId_IsRefusedAndV1Stays()
     {
-        await using var fixture = await UpdateFixture.StartAsync();
+        await using var fixture = await CatalogFixture.StartAsync();
         using var impostor = SigningKey.Generate();
         var forged = fixture.Site.Add(await fixture.RepackAsync(2, impostor), "notes-2.opk");
         var forgedInfo = await PackageVerifier.VerifyAsync(forged, PackageLimits.Default);
@@ -91,7 +85,7 @@ public sealed class CatalogRefusalTests
     [Fact]
     public async Task Check_CatalogOfferingALowerVersion_IsRefusedAsADowngrade()
     {
-        await using var fixture = await UpdateFixture.StartAsync();
+        await using var fixture = await CatalogFixture.StartAsync();
         await fixture.Host.InstallAsync(await fixture.RepackAsync(2));
         // The catalog still lists only version 1 (the fixture published it).
 
@@ -108,7 +102,7 @@ public sealed class CatalogRefusalTests
     [Fact]
     public async Task Check_PackageLargerThanTheCatalogDeclares_IsStoppedAndRefused()
     {
-        await using var fixture = await UpdateFixture.StartAsync();
+        await using var fixture = await CatalogFixture.StartAsync();
         var v2 = await fixture.RepackAsync(2);
         var info = await PackageVerifier.VerifyAsync(v2, PackageLimits.Default);
         await using (var huge = File.OpenWrite(fixture.Site.Add(v2, "notes-2.opk")))
@@ -126,7 +120,7 @@ public sealed class CatalogRefusalTests
     [Fact]
     public async Task Check_EndlessDownloadWithoutLength_IsStoppedAtTheDeclaredSize()
     {
-        await using var fixture = await UpdateFixture.StartAsync();
+        await using var fixture = await CatalogFixture.StartAsync();
         await fixture.WriteCatalogAsync(new CatalogVersion
         {
             Version = 2, MarketingVersion = "2.0.0", Url = new Uri(fixture.Site.BaseUrl, "endless.opk").AbsoluteUri, Size = 5 << 20, Sha256 = new string('0', 64),
@@ -144,78 +138,5 @@ public sealed class CatalogRefusalTests
         var body = Encoding.UTF8.GetString(Convert.FromBase64String((string)file["body"]!)).Replace("Test catalog", "Evil catalog", StringComparison.Ordinal);
         file["body"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(body));
         await File.WriteAllTextAsync(path, file.ToJsonString());
-    }
-
-    /// <summary>A server with notes v1 installed from a subscribed catalog served by a <see cref="CatalogSite"/>.</summary>
-    private sealed class UpdateFixture : IAsyncDisposable
-    {
-        private readonly TempDir _work = new("catalog-packages");
-
-        private UpdateFixture(CatalogSite site, OutpostHost host, SamplePackages.Packed notes)
-        {
-            Site = site;
-            Host = host;
-            Notes = notes;
-        }
-
-        public CatalogSite Site { get; }
-
-        public OutpostHost Host { get; }
-
-        public SamplePackages.Packed Notes { get; }
-
-        public SigningKey CatalogKey { get; } = SigningKey.Generate();
-
-        public static async Task<UpdateFixture> StartAsync()
-        {
-            var fixture = new UpdateFixture(await CatalogSite.StartAsync(), await OutpostHost.StartAsync(), await SamplePackages.NotesAsync());
-            fixture.Site.Add(fixture.Notes.File, "notes-1.opk");
-            await fixture.Site.PublishAsync(fixture.CatalogKey);
-            using var subscribed = await CatalogSteps.SubscribeAsync(fixture.Host, fixture.Site.CatalogUrl, fixture.CatalogKey.AppId);
-            await Ensure.SuccessAsync(subscribed);
-            await CatalogSteps.InstallFromCatalogAsync(fixture.Host, fixture.Notes.Info.AppId);
-            return fixture;
-        }
-
-        public Task<string> RepackAsync(int version, SigningKey? key = null) => SamplePackages.RepackNotesAsync(Notes, _work.Path, version, key);
-
-        /// <summary>Publishes a catalog listing notes v1 and <paramref name="next"/>, signed by the catalog key.</summary>
-        public Task WriteCatalogAsync(CatalogVersion next) => Site.WriteAsync(
-            new Catalog
-            {
-                KeyId = CatalogKey.AppId,
-                Title = "Test catalog",
-                PublishedAt = DateTimeOffset.UtcNow,
-                Apps =
-                [
-                    new CatalogApp
-                    {
-                        Id = Notes.Info.AppId,
-                        Title = "Notes",
-                        Versions = [next, new CatalogVersion { Version = 1, MarketingVersion = "1.0.0", Url = "notes-1.opk", Size = Notes.Info.Size, Sha256 = Notes.Info.Sha256 }],
-                    },
-                ],
-            },
-            CatalogKey);
-
-        /// <summary>Runs a check that must refuse the update; asserts v1 alone stays installed and nothing is left over.</summary>
-        public async Task<string> CheckAndExpectRefusalAsync()
-        {
-            var report = await CatalogSteps.CheckAsync(Host);
-            var line = Assert.Single(report.Lines, l => l.AppId == Notes.Info.AppId);
-            Assert.Equal("refused", line.Outcome);
-            Assert.Equal(1, Assert.Single(await CatalogSteps.AppsAsync(Host)).Version);
-            Assert.Equal(["1"], CatalogSteps.VersionDirs(Host, Notes.Info.AppId));
-            Assert.Empty(Directory.EnumerateFileSystemEntries(Host.Paths.Temp));
-            return line.Message;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Host.DisposeAsync();
-            await Site.DisposeAsync();
-            CatalogKey.Dispose();
-            _work.Dispose();
-        }
     }
 }

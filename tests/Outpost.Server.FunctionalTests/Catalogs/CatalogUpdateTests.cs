@@ -82,15 +82,8 @@ public sealed class CatalogUpdateTests
     [Fact]
     public async Task PinnedApp_KeepsGrainsOnThePinnedVersion_AndChecksDoNotInstallPastIt()
     {
-        using var work = new TempDir("catalog-pin");
-        await using var site = await CatalogSite.StartAsync();
-        await using var host = await OutpostHost.StartAsync();
-        using var catalogKey = SigningKey.Generate();
-        var notes = await SamplePackages.NotesAsync();
-        site.Add(notes.File, "notes-1.opk");
-        await site.PublishAsync(catalogKey);
-        (await CatalogSteps.SubscribeAsync(host, site.CatalogUrl, catalogKey.AppId)).Dispose();
-        await CatalogSteps.InstallFromCatalogAsync(host, notes.Info.AppId);
+        await using var fixture = await CatalogFixture.StartAsync();
+        var (site, host, notes) = (fixture.Site, fixture.Host, fixture.Notes);
         var (grainId, origin, browser) = await SessionRoutingTests.OpenNewGrainAsync(host, notes.Info.AppId);
         using var _ = browser;
         using (var pin = await host.Api.PutAsJsonAsync($"api/apps/{notes.Info.AppId}/pin", new PinRequest { Version = 1 }))
@@ -98,8 +91,8 @@ public sealed class CatalogUpdateTests
             await Ensure.SuccessAsync(pin);
         }
 
-        site.Add(await SamplePackages.RepackNotesAsync(notes, work.Path, 2), "notes-2.opk");
-        await site.PublishAsync(catalogKey);
+        site.Add(await fixture.RepackAsync(2), "notes-2.opk");
+        await site.PublishAsync(fixture.CatalogKey);
         var check = await CatalogSteps.CheckAsync(host);
         var offered = Assert.Single((await host.Api.GetFromJsonAsync<List<CatalogAppSummary>>("api/catalogs/apps"))!);
         using var pinMissing = await host.Api.PutAsJsonAsync($"api/apps/{notes.Info.AppId}/pin", new PinRequest { Version = 7 });

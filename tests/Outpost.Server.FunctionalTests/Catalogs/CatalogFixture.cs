@@ -27,9 +27,9 @@ internal sealed class CatalogFixture : IAsyncDisposable
 
     public SigningKey CatalogKey { get; } = SigningKey.Generate();
 
-    public static async Task<CatalogFixture> StartAsync(bool install = true)
+    public static async Task<CatalogFixture> StartAsync(bool install = true, Dictionary<string, string?>? settings = null)
     {
-        var fixture = new CatalogFixture(await CatalogSite.StartAsync(), await OutpostHost.StartAsync(), await SamplePackages.NotesAsync());
+        var fixture = new CatalogFixture(await CatalogSite.StartAsync(), await OutpostHost.StartAsync(settings), await SamplePackages.NotesAsync());
         fixture.Site.Add(fixture.Notes.File, "notes-1.opk");
         await fixture.Site.PublishAsync(fixture.CatalogKey);
         using var subscribed = await CatalogSteps.SubscribeAsync(fixture.Host, fixture.Site.CatalogUrl, fixture.CatalogKey.AppId);

@@ -14,13 +14,29 @@ internal sealed partial class GrainMoves(DataPaths paths, TimeProvider time, ILo
 {
     private const int MaxReasonChars = 1200;
 
-    /// <summary>Snapshots the storage and records the move; the caller starts the new version next.</summary>
+    /// <summary>
+    /// Snapshots the storage and records the move; the caller starts the new version next. When the snapshot cannot
+    /// be taken (disk full, say) the grain stays on its version this time, because a move without a way back is
+    /// not safe; the reason goes to the grain log and the owner.
+    /// </summary>
     public async Task BeginAsync(OutpostDbContext db, GrainRecord grain, int target, long maxLogBytes, CancellationToken ct)
     {
         // A move already under way (the server stopped during the first try) keeps its snapshot from before it.
         if (grain.UpdatingFromVersion is null)
         {
-            await StorageSnapshots.CopyAsync(paths.GrainStorage(grain.Id), paths.GrainSnapshot(grain.Id, grain.AppVersion), ct);
+            try
+            {
+                await StorageSnapshots.CopyAsync(paths.GrainStorage(grain.Id), paths.GrainSnapshot(grain.Id, grain.AppVersion), ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                grain.UpdateNote = $"{time.GetUtcNow():yyyy-MM-dd HH:mm} UTC: the update to app version {target} is postponed: the snapshot of the grain's data could not be taken ({e.Message}).";
+                await db.SaveChangesAsync(ct);
+                Log(grain.Id, maxLogBytes, $"outpost: update to app version {target} postponed, no snapshot: {e.Message}");
+                LogSnapshotFailed(logger, grain.Id, target, e.Message);
+                return;
+            }
+
             grain.UpdatingFromVersion = grain.AppVersion;
         }
 
@@ -83,6 +99,9 @@ internal sealed partial class GrainMoves(DataPaths paths, TimeProvider time, ILo
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId}: moving from app version {From} to {To}")]
     private static partial void LogMoving(ILogger logger, string grainId, int from, int to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainId}: update to app version {Target} postponed, the storage snapshot failed: {Reason}")]
+    private static partial void LogSnapshotFailed(ILogger logger, string grainId, int target, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId}: now runs app version {To} (was {From})")]
     private static partial void LogMoved(ILogger logger, string grainId, int from, int to);

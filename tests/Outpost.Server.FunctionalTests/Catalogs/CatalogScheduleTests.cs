@@ -55,10 +55,7 @@ public sealed class CatalogScheduleTests
         Assert.Equal(["1", "2"], CatalogSteps.VersionDirs(host, appId));
 
         // Once the grain has moved to version 2, version 1 is unused: marked by one check, removed by the next.
-        using (var stop = await host.Api.PostAsync($"api/grains/{grainId}/stop", null))
-        {
-            await Ensure.SuccessAsync(stop);
-        }
+        await host.StopGrainAsync(grainId);
 
         await NotesSteps.ListAsync(browser, origin);
         Assert.Equal(2, (await host.GrainAsync(grainId)).AppVersion);

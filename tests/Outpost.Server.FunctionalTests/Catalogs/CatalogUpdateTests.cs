@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Outpost.Packaging;
-using Outpost.Packaging.Catalogs;
 using Outpost.Server.Catalogs;
 using Outpost.Server.FunctionalTests.Infrastructure;
 using Outpost.Server.FunctionalTests.Proxy;
@@ -23,7 +22,7 @@ public sealed class CatalogUpdateTests
         using var catalogKey = SigningKey.Generate();
         var notes = await SamplePackages.NotesAsync();
         File.Copy(notes.File, Path.Combine(published.Path, "notes-1.opk"));
-        await PublishAsync(published.Path, catalogKey);
+        await CatalogSite.PublishAsync(published.Path, catalogKey);
         await using var publisher = await OutpostHost.StartAsync(new() { ["Outpost:Catalogs:PublishDir"] = published.Path });
         await using var host = await OutpostHost.StartAsync(new() { ["Outpost:Sandbox:StartTimeout"] = "00:00:20" });
         var catalogUrl = new Uri(publisher.BaseUrl, ".well-known/outpost/catalog.json");
@@ -40,11 +39,11 @@ public sealed class CatalogUpdateTests
         var (grainId, origin, browser) = await SessionRoutingTests.OpenNewGrainAsync(host, notes.Info.AppId);
         using var _ = browser;
         await NotesSteps.CreateNoteAsync(browser, origin, "written by v1");
-        await StopAsync(host, grainId);
+        await host.StopGrainAsync(grainId);
 
         // v2 is published; the check installs it and the grain moves on its next start with its data.
         File.Copy(await SamplePackages.RepackNotesAsync(notes, work.Path, 2), Path.Combine(published.Path, "notes-2.opk"));
-        await PublishAsync(published.Path, catalogKey);
+        await CatalogSite.PublishAsync(published.Path, catalogKey);
         var check = await CatalogSteps.CheckAsync(host);
         Assert.Contains(check.Lines, l => l.Outcome == "updated" && l.AppId == notes.Info.AppId);
         Assert.Equal(1, (await host.GrainAsync(grainId)).AppVersion);
@@ -53,13 +52,13 @@ public sealed class CatalogUpdateTests
         Assert.Equal(2, (await host.GrainAsync(grainId)).AppVersion);
         Assert.True(Directory.Exists(host.Paths.GrainSnapshot(grainId, 1)));
         await NotesSteps.CreateNoteAsync(browser, origin, "written by v2");
-        await StopAsync(host, grainId);
+        await host.StopGrainAsync(grainId);
 
         // v3 does not start: the grain goes back to v2 and its data from before the attempt, and says why.
         var broken = await SamplePackages.RepackNotesAsync(notes, work.Path, 3, edit: m =>
             m["command"] = JsonSerializer.SerializeToElement(new { path = "/usr/bin/node", args = new[] { "/app/no-such-file.js" } }));
         File.Copy(broken, Path.Combine(published.Path, "notes-3.opk"));
-        await PublishAsync(published.Path, catalogKey);
+        await CatalogSite.PublishAsync(published.Path, catalogKey);
         Assert.Contains((await CatalogSteps.CheckAsync(host)).Lines, l => l.Outcome == "updated");
 
         var notesAfterRollback = await NotesSteps.ListAsync(browser, origin);
@@ -74,7 +73,7 @@ public sealed class CatalogUpdateTests
         Assert.Equal(3, Assert.Single(await CatalogSteps.AppsAsync(host)).Version);
 
         // The refused version is not tried again on the next start.
-        await StopAsync(host, grainId);
+        await host.StopGrainAsync(grainId);
         Assert.Contains("written by v2", await NotesSteps.ListAsync(browser, origin), StringComparison.Ordinal);
         Assert.Equal(2, (await host.GrainAsync(grainId)).AppVersion);
     }
@@ -103,17 +102,5 @@ public sealed class CatalogUpdateTests
         Assert.Equal(1, offered.PinnedVersion);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, pinMissing.StatusCode);
         Assert.Equal(1, (await host.GrainAsync(grainId)).AppVersion);
-    }
-
-    private static async Task PublishAsync(string folder, SigningKey key)
-    {
-        var bytes = await CatalogBuilder.BuildAsync(folder, key, "Test catalog", TimeProvider.System);
-        await File.WriteAllBytesAsync(Path.Combine(folder, CatalogBuilder.FileName), bytes);
-    }
-
-    private static async Task StopAsync(OutpostHost host, string grainId)
-    {
-        using var stop = await host.Api.PostAsync($"api/grains/{grainId}/stop", null);
-        await Ensure.SuccessAsync(stop);
     }
 }

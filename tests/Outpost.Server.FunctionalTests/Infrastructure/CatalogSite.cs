@@ -63,8 +63,11 @@ internal sealed class CatalogSite : IAsyncDisposable
     }
 
     /// <summary>Builds and signs catalog.json from the packages in the folder, as <c>outpost catalog build</c> does.</summary>
-    public async Task PublishAsync(SigningKey key) =>
-        await File.WriteAllBytesAsync(Path.Combine(Folder.Path, CatalogBuilder.FileName), await CatalogBuilder.BuildAsync(Folder.Path, key, "Test catalog", TimeProvider.System));
+    public Task PublishAsync(SigningKey key) => PublishAsync(Folder.Path, key);
+
+    /// <summary>Builds and signs <paramref name="folder"/>/catalog.json from the packages in it, titled "Test catalog".</summary>
+    public static async Task PublishAsync(string folder, SigningKey key) =>
+        await File.WriteAllBytesAsync(Path.Combine(folder, CatalogBuilder.FileName), await CatalogBuilder.BuildAsync(folder, key, "Test catalog", TimeProvider.System));
 
     /// <summary>Writes <paramref name="catalog"/> signed by <paramref name="key"/>, whatever it claims.</summary>
     public Task WriteAsync(Catalog catalog, SigningKey key) =>

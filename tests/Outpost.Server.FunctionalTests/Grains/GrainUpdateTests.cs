@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using Outpost.Server.Catalogs;
 using Outpost.Server.FunctionalTests.Infrastructure;
 using Outpost.Server.FunctionalTests.Proxy;
 
@@ -34,5 +36,41 @@ public sealed class GrainUpdateTests
         Assert.Equal(2, moved.AppVersion);
         Assert.Null(moved.UpdateNote);
         Assert.True(Directory.Exists(host.Paths.GrainSnapshot(grainId, 1)));
+    }
+
+    [Fact]
+    public async Task WasmGrain_RunsThePinnedVersion_AndMovesToTheNewestOnceUnpinned()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        using var work = new TempDir("wasm-update");
+        var guestbook = await SamplePackages.GuestbookAsync();
+        var app = await host.InstallAsync(guestbook.File);
+        var grain = await host.NewGrainAsync(app.AppId, "Visitors");
+        using (var pin = await host.Api.PutAsJsonAsync($"api/apps/{app.AppId}/pin", new PinRequest { Version = 1 }))
+        {
+            await Ensure.SuccessAsync(pin);
+        }
+
+        await host.InstallAsync(await SamplePackages.RepackAsync("guestbook-wasm", guestbook, work.Path, 2));
+        await VisitAsync(host, grain.Id);
+        var whilePinned = await host.GrainAsync(grain.Id);
+        using (var unpin = await host.Api.DeleteAsync($"api/apps/{app.AppId}/pin"))
+        {
+            await Ensure.SuccessAsync(unpin);
+        }
+
+        await VisitAsync(host, grain.Id);
+        var unpinned = await host.GrainAsync(grain.Id);
+
+        Assert.Equal(1, whilePinned.AppVersion);
+        Assert.Equal(2, unpinned.AppVersion);
+    }
+
+    private static async Task VisitAsync(OutpostHost host, string grainId)
+    {
+        var session = await host.OpenAsync(grainId);
+        using var browser = host.Browser();
+        using var page = await browser.Http.GetAsync(await browser.RedeemAsync(session.Url));
+        await Ensure.SuccessAsync(page);
     }
 }

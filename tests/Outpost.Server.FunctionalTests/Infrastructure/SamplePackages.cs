@@ -39,18 +39,24 @@ internal static class SamplePackages
     /// Packs the notes app again as <paramref name="version"/>, signed by <paramref name="key"/> (default: the sample's
     /// own key), with <paramref name="edit"/> applied to its manifest.
     /// </summary>
-    public static async Task<string> RepackNotesAsync(
-        Packed original, string workDir, int version, SigningKey? key = null, Action<Dictionary<string, JsonElement>>? edit = null)
+    public static Task<string> RepackNotesAsync(
+        Packed original, string workDir, int version, SigningKey? key = null, Action<Dictionary<string, JsonElement>>? edit = null) =>
+        RepackAsync("notes", original, workDir, version, key, edit);
+
+    /// <summary>Packs the sample <paramref name="app"/> again as <paramref name="version"/>, like <see cref="RepackNotesAsync"/>.</summary>
+    public static async Task<string> RepackAsync(
+        string app, Packed original, string workDir, int version, SigningKey? key = null, Action<Dictionary<string, JsonElement>>? edit = null)
     {
         var source = Path.Combine(workDir, $"src-{version}-{Guid.NewGuid():n}");
-        CopyDirectory(RepoPaths.App("notes"), source);
+        CopyDirectory(RepoPaths.App(app), source);
         var manifestPath = Path.Combine(source, "outpost.json");
-        var manifest = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(await File.ReadAllTextAsync(manifestPath))!;
+        var manifest = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(
+            await File.ReadAllTextAsync(manifestPath), new JsonSerializerOptions { ReadCommentHandling = JsonCommentHandling.Skip })!;
         manifest["version"] = JsonSerializer.SerializeToElement(version);
         manifest["marketingVersion"] = JsonSerializer.SerializeToElement($"{version}.0.0");
         edit?.Invoke(manifest);
         await File.WriteAllTextAsync(manifestPath, JsonSerializer.Serialize(manifest));
-        var output = Path.Combine(workDir, $"notes-v{version}-{Guid.NewGuid():n}.opk");
+        var output = Path.Combine(workDir, $"{app}-v{version}-{Guid.NewGuid():n}.opk");
         await PackageBuilder.PackAsync(source, key ?? original.Key, output);
         return output;
     }

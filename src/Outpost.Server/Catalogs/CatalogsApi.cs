@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Outpost.Data;
 using Outpost.Data.Catalogs;
 using Outpost.Packaging;
 using Outpost.Server.Apps;
+using Outpost.Server.Updates;
 
 namespace Outpost.Server.Catalogs;
 
@@ -63,40 +63,18 @@ internal static class CatalogsApi
         }
     }
 
-    private static async Task<IResult> PinAsync(string appId, PinRequest request, OutpostDbContext db, CancellationToken ct)
+    private static async Task<IResult> PinAsync(string appId, PinRequest request, OutpostDbContext db, CancellationToken ct) =>
+        ToResult(await AppPins.SetAsync(db, appId, request.Version, ct));
+
+    private static async Task<IResult> UnpinAsync(string appId, OutpostDbContext db, CancellationToken ct) =>
+        ToResult(await AppPins.SetAsync(db, appId, null, ct));
+
+    private static IResult ToResult((AppPins.Result Result, string Message) outcome) => outcome.Result switch
     {
-        var app = await db.Apps.FindAsync([appId], ct);
-        if (app is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        if (!await db.AppVersions.AnyAsync(v => v.AppId == appId && v.Version == request.Version, ct))
-        {
-            var installed = await db.AppVersions.Where(v => v.AppId == appId).Select(v => v.Version).OrderBy(v => v).ToListAsync(ct);
-            return TypedResults.Problem(
-                title: "Version not installed",
-                detail: $"{app.Title} version #{request.Version} is not installed; installed versions: {string.Join(", ", installed.Select(v => "#" + v))}",
-                statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        app.PinnedVersion = request.Version;
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<IResult> UnpinAsync(string appId, OutpostDbContext db, CancellationToken ct)
-    {
-        var app = await db.Apps.FindAsync([appId], ct);
-        if (app is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        app.PinnedVersion = null;
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
-    }
+        AppPins.Result.Done => TypedResults.NoContent(),
+        AppPins.Result.NoSuchApp => TypedResults.NotFound(),
+        _ => TypedResults.Problem(title: "Version not installed", detail: outcome.Message, statusCode: StatusCodes.Status400BadRequest),
+    };
 
     private static CatalogSummary ToSummary(CatalogSubscription c) => new()
     {

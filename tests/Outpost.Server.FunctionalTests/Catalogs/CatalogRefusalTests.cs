@@ -50,6 +50,23 @@ public sealed class CatalogRefusalTests
     }
 
     [Fact]
+    public async Task Check_OlderCatalogServedAgain_IsRefusedAsAReplay()
+    {
+        await using var fixture = await CatalogFixture.StartAsync(install: false);
+        var path = Path.Combine(fixture.Site.Folder.Path, CatalogBuilder.FileName);
+        var old = await File.ReadAllBytesAsync(path);
+        await fixture.Site.PublishAsync(fixture.CatalogKey);
+        var refreshed = Assert.Single((await CatalogSteps.CheckAsync(fixture.Host)).Lines);
+        await File.WriteAllBytesAsync(path, old);
+
+        var replayed = Assert.Single((await CatalogSteps.CheckAsync(fixture.Host)).Lines);
+
+        Assert.Equal("refreshed", refreshed.Outcome);
+        Assert.Equal("refused", replayed.Outcome);
+        Assert.Contains("before the copy this server already has", replayed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_PackageNotMatchingTheCatalogHash_IsRefusedAndV1Stays()
     {
         await using var fixture = await CatalogFixture.StartAsync();

@@ -5,6 +5,7 @@ using Outpost.Data;
 using Outpost.Data.Catalogs;
 using Outpost.Server.Catalogs;
 using Outpost.Server.Shell;
+using Outpost.Server.Updates;
 
 namespace Outpost.Server.Components.Pages.Admin;
 
@@ -88,30 +89,21 @@ public partial class AdminCatalogs
     private async Task PinAsync()
     {
         var parts = (Pin ?? "").Split(':');
-        var app = parts.Length == 2 ? await Db.Apps.FindAsync(parts[0]) : null;
-        if (app is null)
-        {
-            _error = "That app is not installed.";
-            return;
-        }
-
-        if (parts[1].Length == 0)
-        {
-            app.PinnedVersion = null;
-        }
-        else if (int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-            && await Db.AppVersions.AnyAsync(v => v.AppId == app.AppId && v.Version == version))
-        {
-            app.PinnedVersion = version;
-        }
-        else
+        int? version = parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+        if (parts.Length != 2 || (parts[1].Length > 0 && version is null))
         {
             _error = "That version is not installed.";
             return;
         }
 
-        await Db.SaveChangesAsync();
-        Flash.Set(HttpContext, app.PinnedVersion is int p ? $"{app.Title} pinned to version #{p}." : $"{app.Title} unpinned: it updates automatically again.");
+        var (result, message) = await AppPins.SetAsync(Db, parts[0], version, CancellationToken.None);
+        if (result != AppPins.Result.Done)
+        {
+            _error = message;
+            return;
+        }
+
+        Flash.Set(HttpContext, message);
         Navigation.NavigateTo("/admin/catalogs");
     }
 

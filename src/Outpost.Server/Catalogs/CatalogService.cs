@@ -194,6 +194,7 @@ internal sealed partial class CatalogService(
     {
         var version = app.Latest;
         var url = new Uri(new Uri(subscription.Url), version.Url);
+        LogDownloading(logger, app.Title, version.MarketingVersion, url, version.Size / (1024.0 * 1024.0));
         var file = await downloader.FetchPackageAsync(url, version, ct);
         try
         {
@@ -238,7 +239,16 @@ internal sealed partial class CatalogService(
         var result = new List<(CatalogSubscription, Catalog)>();
         foreach (var subscription in await db.CatalogSubscriptions.AsNoTracking().Where(c => c.Content != null).OrderBy(c => c.Id).ToListAsync(ct))
         {
-            result.Add((subscription, CatalogReader.Read(subscription.Content, subscription.KeyId, limits)));
+            try
+            {
+                result.Add((subscription, CatalogReader.Read(subscription.Content, subscription.KeyId, limits)));
+            }
+            catch (PackageException e)
+            {
+                // Stored copies were verified when fetched; one that no longer reads (tighter limits after an
+                // upgrade) is skipped until the next check replaces it, instead of breaking every page that lists apps.
+                LogRefused(logger, subscription.Url, e.Message);
+            }
         }
 
         return result;
@@ -246,6 +256,9 @@ internal sealed partial class CatalogService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to catalog {Url} ({Title})")]
     private static partial void LogSubscribed(ILogger logger, string url, string? title);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Downloading {Title} {MarketingVersion} from {Url} ({MiB:F1} MiB)")]
+    private static partial void LogDownloading(ILogger logger, string title, string marketingVersion, Uri url, double miB);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Catalog {Url}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string url, string reason);

@@ -130,7 +130,7 @@ internal sealed partial class CatalogService(
             }
             catch (CatalogException e)
             {
-                subscription.LastError = e.Message;
+                subscription.LastError = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
                 subscription.CheckedAt = time.GetUtcNow();
                 lines.Add(new() { Catalog = subscription.Url, Outcome = "refused", Message = e.Message });
                 LogRefused(logger, subscription.Url, e.Message);

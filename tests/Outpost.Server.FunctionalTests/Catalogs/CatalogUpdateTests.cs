@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Outpost.Packaging;
 using Outpost.Server.Catalogs;
+using Outpost.Server.FunctionalTests.Accounts;
 using Outpost.Server.FunctionalTests.Infrastructure;
 using Outpost.Server.FunctionalTests.Proxy;
 
@@ -71,6 +72,16 @@ public sealed class CatalogUpdateTests
         Assert.Contains("update to app version 3 did not start", grain.UpdateNote, StringComparison.Ordinal);
         Assert.Contains("rolled back to version 2", log, StringComparison.Ordinal);
         Assert.Equal(3, Assert.Single(await CatalogSteps.AppsAsync(host)).Version);
+
+        // The owner sees why on the grain's page, and admins on the grains list.
+        var admin = await TestAccounts.SetUpAdminAsync(host);
+        using (var owner = await TestAccounts.SignInAsync(host, admin))
+        {
+            var grainPage = await owner.Http.GetStringAsync(new Uri(host.BaseUrl, $"grains/{grainId}"));
+            var adminGrains = await owner.Http.GetStringAsync(new Uri(host.BaseUrl, "admin/grains"));
+            Assert.Contains("update to app version 3 did not start", grainPage, StringComparison.Ordinal);
+            Assert.Contains("Update held back", adminGrains, StringComparison.Ordinal);
+        }
 
         // The refused version is not tried again on the next start.
         await host.StopGrainAsync(grainId);

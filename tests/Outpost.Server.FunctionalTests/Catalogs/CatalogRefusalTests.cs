@@ -33,6 +33,24 @@ public sealed class CatalogRefusalTests
     }
 
     [Fact]
+    public async Task Subscribe_CatalogLargerThanTheLimit_IsRefusedWithoutReadingItAll()
+    {
+        await using var site = await CatalogSite.StartAsync();
+        await using var host = await OutpostHost.StartAsync();
+        using var catalogKey = SigningKey.Generate();
+        await using (var huge = File.Create(Path.Combine(site.Folder.Path, CatalogBuilder.FileName)))
+        {
+            huge.SetLength(CatalogLimits.Default.MaxCatalogBytes + 1);
+        }
+
+        using var response = await CatalogSteps.SubscribeAsync(host, site.CatalogUrl, catalogKey.AppId);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"larger than {CatalogLimits.Default.MaxCatalogBytes} bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty((await host.Api.GetFromJsonAsync<List<CatalogSummary>>("api/catalogs"))!);
+    }
+
+    [Fact]
     public async Task Check_CatalogTamperedAfterSubscribing_IsRefusedAndTheStoredCopyStays()
     {
         await using var fixture = await CatalogFixture.StartAsync(install: false);
@@ -146,6 +164,20 @@ public sealed class CatalogRefusalTests
         var line = await fixture.CheckAndExpectRefusalAsync();
 
         Assert.Contains($"more than the {5 << 20} bytes the catalog declares", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_DownloadThatStalls_IsStoppedAtTheTimeout()
+    {
+        await using var fixture = await CatalogFixture.StartAsync(settings: new() { ["Outpost:Catalogs:DownloadTimeout"] = "00:00:02" });
+        await fixture.WriteCatalogAsync(new CatalogVersion
+        {
+            Version = 2, MarketingVersion = "2.0.0", Url = "stalled.opk", Size = 1000, Sha256 = new string('0', 64),
+        });
+
+        var line = await fixture.CheckAndExpectRefusalAsync();
+
+        Assert.Contains("took longer than 2 s; stopped", line, StringComparison.Ordinal);
     }
 
     private static async Task TamperAsync(CatalogSite site)

@@ -13,7 +13,8 @@ namespace Outpost.Server.FunctionalTests.Infrastructure;
 
 /// <summary>
 /// A plain web server on 127.0.0.1 serving a catalog folder, as any publisher's server would, plus
-/// <c>/endless.opk</c>: a body without a length that goes on (up to 256 MiB) until the client stops reading.
+/// <c>/endless.opk</c>: a body without a length that goes on (up to 256 MiB) until the client stops reading, and
+/// <c>/stalled.opk</c>: one byte, then nothing for up to a minute.
 /// </summary>
 internal sealed class CatalogSite : IAsyncDisposable
 {
@@ -47,6 +48,12 @@ internal sealed class CatalogSite : IAsyncDisposable
             {
                 await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
             }
+        });
+        app.MapGet("/stalled.opk", async (HttpContext context) =>
+        {
+            await context.Response.Body.WriteAsync(new byte[1], context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(TimeSpan.FromMinutes(1), context.RequestAborted);
         });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(folder.Path), ServeUnknownFileTypes = true });
         await app.StartAsync();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Outpost.Data.Accounts;
 using Outpost.Data.Apps;
+using Outpost.Data.Catalogs;
 using Outpost.Data.Grains;
 using Outpost.Data.Sessions;
 using Outpost.Data.Settings;
@@ -23,6 +24,12 @@ public sealed class OutpostDbContext(DbContextOptions<OutpostDbContext> options)
     public DbSet<Invitation> Invitations => Set<Invitation>();
 
     public DbSet<InstalledApp> Apps => Set<InstalledApp>();
+
+    /// <summary>Every installed version of every app.</summary>
+    public DbSet<AppVersionRecord> AppVersions => Set<AppVersionRecord>();
+
+    /// <summary>Catalogs this server follows for installs and automatic updates.</summary>
+    public DbSet<CatalogSubscription> CatalogSubscriptions => Set<CatalogSubscription>();
 
     public DbSet<GrainRecord> Grains => Set<GrainRecord>();
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Outpost.Server.Apps;
+using Outpost.Server.Catalogs;
 using Outpost.Server.Grains;
 using Outpost.Server.Sharing;
 
@@ -33,6 +34,25 @@ public sealed class OutpostClient : IDisposable
     }
 
     public Task RemoveAppAsync(string appId, CancellationToken ct) => SendAsync(new(HttpMethod.Delete, $"api/apps/{Uri.EscapeDataString(appId)}"), ct);
+
+    public Task PinAppAsync(string appId, int version, CancellationToken ct) =>
+        SendAsync(new(HttpMethod.Put, $"api/apps/{Uri.EscapeDataString(appId)}/pin") { Content = JsonContent.Create(new PinRequest { Version = version }, options: Json) }, ct);
+
+    public Task UnpinAppAsync(string appId, CancellationToken ct) => SendAsync(new(HttpMethod.Delete, $"api/apps/{Uri.EscapeDataString(appId)}/pin"), ct);
+
+    public Task<List<CatalogSummary>> ListCatalogsAsync(CancellationToken ct) => SendAsync<List<CatalogSummary>>(new(HttpMethod.Get, "api/catalogs"), ct);
+
+    public Task<CatalogSummary> SubscribeCatalogAsync(SubscribeRequest request, CancellationToken ct) =>
+        SendAsync<CatalogSummary>(new(HttpMethod.Post, "api/catalogs") { Content = JsonContent.Create(request, options: Json) }, ct);
+
+    public Task UnsubscribeCatalogAsync(int id, CancellationToken ct) => SendAsync(new(HttpMethod.Delete, $"api/catalogs/{id}"), ct);
+
+    public Task<CatalogCheckReport> CheckCatalogsAsync(CancellationToken ct) => SendAsync<CatalogCheckReport>(new(HttpMethod.Post, "api/catalogs/check"), ct);
+
+    public Task<List<CatalogAppSummary>> ListCatalogAppsAsync(CancellationToken ct) => SendAsync<List<CatalogAppSummary>>(new(HttpMethod.Get, "api/catalogs/apps"), ct);
+
+    public Task<AppSummary> InstallFromCatalogAsync(string appId, CancellationToken ct) =>
+        SendAsync<AppSummary>(new(HttpMethod.Post, "api/catalogs/install") { Content = JsonContent.Create(new CatalogInstallRequest { AppId = appId }, options: Json) }, ct);
 
     public Task<List<GrainSummary>> ListGrainsAsync(CancellationToken ct) => SendAsync<List<GrainSummary>>(new(HttpMethod.Get, "api/grains"), ct);
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Outpost.Cli.Commands;
 
-/// <summary><c>outpost app install|list|remove</c>.</summary>
+/// <summary><c>outpost app install|list|remove|pin|unpin</c>.</summary>
 internal static class AppCommands
 {
     public static Command Create(CliContext context)
@@ -38,8 +38,12 @@ internal static class AppCommands
                 return 0;
             }
 
-            await Table.WriteAsync(context.Output, ["APP ID", "TITLE", "VERSION", "GRAINS"],
-                apps.Select(a => new[] { a.AppId, a.Title, $"{a.MarketingVersion} (#{a.Version})", a.GrainCount.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+            await Table.WriteAsync(context.Output, ["APP ID", "TITLE", "VERSION", "PINNED", "GRAINS"],
+                apps.Select(a => new[]
+                {
+                    a.AppId, a.Title, $"{a.MarketingVersion} (#{a.Version})", a.PinnedVersion is int p ? $"#{p}" : "-",
+                    a.GrainCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                }));
             return 0;
         });
 
@@ -53,7 +57,30 @@ internal static class AppCommands
             return 0;
         });
 
+        var pinApp = new Argument<string>("APP_ID");
+        var pinVersion = new Argument<int>("VERSION") { Description = "An installed version number (the #N 'outpost app list' shows)" };
+        var pin = new Command("pin", "Keep an app's grains on VERSION: automatic updates stop at it until 'outpost app unpin'.") { pinApp, pinVersion };
+        pin.SetAction(async (result, ct) =>
+        {
+            using var client = ServerOptions.Client(result);
+            await client.PinAppAsync(result.GetValue(pinApp)!, result.GetValue(pinVersion), ct);
+            await context.Output.WriteLineAsync($"pinned to version #{result.GetValue(pinVersion)}");
+            return 0;
+        });
+
+        var unpinApp = new Argument<string>("APP_ID");
+        var unpin = new Command("unpin", "Let an app update automatically again.") { unpinApp };
+        unpin.SetAction(async (result, ct) =>
+        {
+            using var client = ServerOptions.Client(result);
+            await client.UnpinAppAsync(result.GetValue(unpinApp)!, ct);
+            await context.Output.WriteLineAsync("unpinned; grains move to the newest version on their next start");
+            return 0;
+        });
+
         app.Subcommands.Add(install);
+        app.Subcommands.Add(pin);
+        app.Subcommands.Add(unpin);
         app.Subcommands.Add(list);
         app.Subcommands.Add(remove);
         return app;

@@ -49,7 +49,7 @@ internal sealed partial class GrainActivation(
         ISandboxProcess process;
         try
         {
-            process = await driver.StartAsync(spec);
+            process = await StartOrRollBackAsync(spec);
         }
         catch (SandboxStartException e)
         {
@@ -57,6 +57,8 @@ internal sealed partial class GrainActivation(
             DeactivateOnIdle();
             throw new GrainStartException($"The grain's app did not start: {e.Message}");
         }
+
+        await launcher.StartedAsync(GrainId, CancellationToken.None);
 
         _process = process;
         _endpoint = new GrainEndpoint { SocketPath = process.SocketPath, StartedAt = time.GetUtcNow() };
@@ -67,6 +69,29 @@ internal sealed partial class GrainActivation(
         _idleTimer ??= this.RegisterGrainTimer(CheckIdleAsync, new GrainTimerCreationOptions(IdleCheckPeriod, IdleCheckPeriod));
         _lastActivity = time.GetTimestamp();
         return _endpoint;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="spec"/>; if it fails and it was a move to a new app version, the launcher rolls the
+    /// grain back and the old version is started instead, so an update that does not start costs one failed try.
+    /// </summary>
+    private async Task<ISandboxProcess> StartOrRollBackAsync(SandboxSpec spec)
+    {
+        try
+        {
+            return await driver.StartAsync(spec);
+        }
+        catch (SandboxStartException e)
+        {
+            var previous = await launcher.StartFailedAsync(GrainId, e.Message, CancellationToken.None);
+            if (previous is null)
+            {
+                throw;
+            }
+
+            LogRolledBack(logger, GrainId, e.Message);
+            return await driver.StartAsync(previous);
+        }
     }
 
     public async Task Stop()
@@ -161,6 +186,9 @@ internal sealed partial class GrainActivation(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainId} exited on its own with code {ExitCode}; it restarts on the next request")]
     private static partial void LogCrashed(ILogger logger, string grainId, int exitCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainId}: the new app version failed to start ({Reason}); rolled back to the previous version")]
+    private static partial void LogRolledBack(ILogger logger, string grainId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainId} failed to start: {Reason}")]
     private static partial void LogStartFailed(ILogger logger, string grainId, string reason);

@@ -7,6 +7,16 @@ public interface IGrainLauncher
 {
     /// <summary>Builds the sandbox spec for a grain; throws <see cref="GrainNotFoundException"/> when the grain or its app is gone.</summary>
     Task<SandboxSpec> PrepareAsync(string grainId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The sandbox built from the last <see cref="PrepareAsync"/> did not become ready. When that start was a move to
+    /// a new app version, the grain is rolled back (old version, storage from before the move) and the spec to start
+    /// instead is returned; otherwise null.
+    /// </summary>
+    Task<SandboxSpec?> StartFailedAsync(string grainId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>The sandbox built from the last <see cref="PrepareAsync"/> is ready: a move to a new version is final.</summary>
+    Task StartedAsync(string grainId, CancellationToken cancellationToken);
 }
 
 /// <summary>The grain (or the app it needs) does not exist.</summary>

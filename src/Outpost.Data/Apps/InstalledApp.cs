@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Outpost.Data.Apps;
 
-/// <summary>An app installed on this server, at the version grains start with.</summary>
+/// <summary>
+/// An app installed on this server. Its fields describe the newest installed version; every installed version
+/// (grains may still run older ones) has an <see cref="AppVersionRecord"/>.
+/// </summary>
 public sealed class InstalledApp
 {
     /// <summary>The app id: the text form of the app's signing public key.</summary>
@@ -25,6 +28,9 @@ public sealed class InstalledApp
     public DateTimeOffset InstalledAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Set by an admin: grains move to this version and no further, and catalog updates are not fetched.</summary>
+    public int? PinnedVersion { get; set; }
 }
 
 internal sealed class InstalledAppConfiguration : IEntityTypeConfiguration<InstalledApp>

@@ -27,6 +27,18 @@ public sealed class GrainRecord
     /// <summary>When the owner moved it to the trash; null while it is in use. Trashed grains can be restored.</summary>
     public DateTimeOffset? TrashedAt { get; set; }
 
+    /// <summary>The app version the grain runs; it moves to a newer installed version on its next start.</summary>
+    public int AppVersion { get; set; }
+
+    /// <summary>While an update is being tried: the version the grain ran before, whose snapshot restores it.</summary>
+    public int? UpdatingFromVersion { get; set; }
+
+    /// <summary>A version that failed to start for this grain and was rolled back; it is not tried again.</summary>
+    public int? RefusedVersion { get; set; }
+
+    /// <summary>Why the last update was rolled back, for the owner and admins; null after a successful update.</summary>
+    public string? UpdateNote { get; set; }
+
     /// <summary>Gas used by this grain so far: WebAssembly fuel, about one unit per instruction executed.</summary>
     public long FuelUsed { get; set; }
 }
@@ -40,6 +52,7 @@ internal sealed class GrainRecordConfiguration : IEntityTypeConfiguration<GrainR
         builder.Property(g => g.Id).HasMaxLength(32);
         builder.HasIndex(g => g.Number).IsUnique();
         builder.Property(g => g.Title).HasMaxLength(200);
+        builder.Property(g => g.UpdateNote).HasMaxLength(2000);
         builder.HasIndex(g => g.OwnerId);
         builder.HasIndex(g => g.AppId);
     }

@@ -18,6 +18,9 @@ public sealed record AppSummary
     public DateTimeOffset InstalledAt { get; init; }
 
     public int GrainCount { get; init; }
+
+    /// <summary>The version an admin pinned the app to, or null.</summary>
+    public int? PinnedVersion { get; init; }
 }
 
 /// <summary>One way to create a grain of an app.</summary>

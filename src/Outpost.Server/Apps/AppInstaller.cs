@@ -16,8 +16,12 @@ internal sealed partial class AppInstaller(OutpostDbContext db, DataPaths paths,
     // One install at a time: two uploads of the same app must not race on "is this version higher?".
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
-    /// <summary>Installs the package in <paramref name="opkPath"/>; throws <see cref="PackageException"/> or <see cref="AppConflictException"/>.</summary>
-    public async Task<InstalledApp> InstallAsync(string opkPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Installs the package in <paramref name="opkPath"/> beside the versions already installed; grains move to it on
+    /// their next start. With <paramref name="expected"/> (a catalog entry), the package must be signed by that
+    /// app's key and be that version. Throws <see cref="PackageException"/> or <see cref="AppConflictException"/>.
+    /// </summary>
+    public async Task<InstalledApp> InstallAsync(string opkPath, CancellationToken cancellationToken, (string AppId, int Version)? expected = null)
     {
         await InstallLock.WaitAsync(cancellationToken);
         var staging = paths.NewTempPath("install");
@@ -25,6 +29,12 @@ internal sealed partial class AppInstaller(OutpostDbContext db, DataPaths paths,
         {
             var info = await PackageExtractor.ExtractAsync(opkPath, staging, limits, NativeSandbox.MountPoints, cancellationToken);
             var manifest = info.Manifest;
+            if (expected is { } wanted && (info.AppId != wanted.AppId || manifest.Version != wanted.Version))
+            {
+                throw new PackageException(
+                    $"the catalog lists this package as version {wanted.Version} of app {wanted.AppId}, but it is version {manifest.Version} signed by key {info.AppId}; it was not installed");
+            }
+
             var existing = await db.Apps.FindAsync([info.AppId], cancellationToken);
             if (existing is not null && manifest.Version <= existing.Version)
             {
@@ -66,6 +76,17 @@ internal sealed partial class AppInstaller(OutpostDbContext db, DataPaths paths,
                 db.Apps.Add(app);
             }
 
+            db.AppVersions.Add(new AppVersionRecord
+            {
+                AppId = info.AppId,
+                Version = manifest.Version,
+                MarketingVersion = manifest.MarketingVersion,
+                ManifestJson = app.ManifestJson,
+                PackageSha256 = info.Sha256,
+                PackageSize = info.Size,
+                InstalledAt = now,
+            });
+
             await db.SaveChangesAsync(cancellationToken);
             LogInstalled(logger, app.Title, app.MarketingVersion, app.AppId);
             return app;
@@ -97,6 +118,7 @@ internal sealed partial class AppInstaller(OutpostDbContext db, DataPaths paths,
         }
 
         db.Apps.Remove(app);
+        db.AppVersions.RemoveRange(await db.AppVersions.Where(v => v.AppId == appId).ToListAsync(cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
         var dir = Path.Combine(paths.Apps, appId);
         if (Directory.Exists(dir))

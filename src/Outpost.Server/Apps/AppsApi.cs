@@ -90,6 +90,7 @@ internal static class AppsApi
             Actions = manifest.Actions.Select(a => new AppActionSummary(a.Id, a.Title)).ToList(),
             InstalledAt = app.InstalledAt,
             GrainCount = grainCount,
+            PinnedVersion = app.PinnedVersion,
         };
     }
 }

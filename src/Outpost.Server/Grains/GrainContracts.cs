@@ -31,6 +31,12 @@ public sealed record GrainSummary
 
     /// <summary>Gas used so far by a WebAssembly grain (fuel units, about one per instruction).</summary>
     public long FuelUsed { get; init; }
+
+    /// <summary>The app version the grain runs (it moves to a newer installed version on its next start).</summary>
+    public int AppVersion { get; init; }
+
+    /// <summary>Why the grain's last automatic update was rolled back; null when there is nothing to report.</summary>
+    public string? UpdateNote { get; init; }
 }
 
 /// <summary>Body of <c>PATCH /api/grains/{id}</c>.</summary>

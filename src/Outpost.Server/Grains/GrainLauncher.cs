@@ -2,25 +2,30 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Outpost.Cluster.Grains;
 using Outpost.Data;
+using Outpost.Data.Grains;
 using Outpost.Packaging;
 using Outpost.Sandboxing;
 using Outpost.Server.Hosting;
+using Outpost.Server.Updates;
 
 namespace Outpost.Server.Grains;
 
-/// <summary>Builds a grain's sandbox spec from the metadata database and the server's sandbox settings.</summary>
-internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths, IOptions<SandboxSettings> settings) : IGrainLauncher
+/// <summary>
+/// Builds a grain's sandbox spec from the metadata database and the server's sandbox settings. This is where a
+/// stopped grain moves to a newer app version (see <see cref="GrainMoves"/>), so updates happen on the next start
+/// without anyone clicking.
+/// </summary>
+internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths, GrainMoves moves, IOptions<SandboxSettings> settings) : IGrainLauncher
 {
+    private long MaxLogBytes => settings.Value.LogKiB * 1024L;
+
     public async Task<SandboxSpec> PrepareAsync(string grainId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OutpostDbContext>();
-        var grain = await db.Grains.AsNoTracking().FirstOrDefaultAsync(g => g.Id == grainId, cancellationToken)
-            ?? throw new GrainNotFoundException($"Grain {grainId} does not exist.");
+        var grain = await FindGrainAsync(db, grainId, cancellationToken);
         var app = await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == grain.AppId, cancellationToken)
             ?? throw new GrainNotFoundException($"The app of grain {grainId} ({grain.AppId}) is not installed.");
-        var manifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(app.ManifestJson));
-        var s = settings.Value;
 
         // Storage is created with the grain, but a grain restored from an older layout may lack it.
         DataDirectory.CreateTraversable(paths.GrainDir(grainId));
@@ -29,10 +34,20 @@ internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths
             DataDirectory.CreatePrivate(paths.GrainStorage(grainId));
         }
 
+        var target = GrainVersions.Target(app, grain);
+        if (target != grain.AppVersion && await db.AppVersions.AnyAsync(v => v.AppId == app.AppId && v.Version == target, cancellationToken))
+        {
+            await moves.BeginAsync(db, grain, target, MaxLogBytes, cancellationToken);
+        }
+
+        var version = await db.AppVersions.AsNoTracking().FirstOrDefaultAsync(v => v.AppId == app.AppId && v.Version == grain.AppVersion, cancellationToken)
+            ?? throw new GrainNotFoundException($"Version {grain.AppVersion} of {app.Title}, which grain {grainId} runs, is not installed.");
+        var manifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(version.ManifestJson));
+        var s = settings.Value;
         return new SandboxSpec
         {
             InstanceName = grainId,
-            PackageRoot = paths.AppRoot(app.AppId, app.Version),
+            PackageRoot = paths.AppRoot(app.AppId, version.Version),
             StorageDir = paths.GrainStorage(grainId),
             RuntimeDir = paths.GrainRuntime(grainId),
             Command = manifest.Command.Path,
@@ -40,10 +55,34 @@ internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths
             Environment = manifest.Command.Env ?? new Dictionary<string, string>(),
             Port = manifest.Port,
             LogFile = paths.GrainLog(grainId),
-            MaxLogBytes = s.LogKiB * 1024L,
+            MaxLogBytes = MaxLogBytes,
             Limits = new SandboxLimits { MemoryBytes = s.MemoryMiB * 1024L * 1024L, MaxProcesses = s.MaxProcesses, CpuCores = s.CpuCores },
             HostUid = Environment.IsPrivilegedProcess ? s.UidBase + grain.Number : null,
             StartTimeout = s.StartTimeout,
         };
     }
+
+    public async Task<SandboxSpec?> StartFailedAsync(string grainId, string reason, CancellationToken cancellationToken)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OutpostDbContext>();
+            if (!await moves.RollBackAsync(db, await FindGrainAsync(db, grainId, cancellationToken), reason, MaxLogBytes, cancellationToken))
+            {
+                return null;
+            }
+        }
+
+        return await PrepareAsync(grainId, cancellationToken);
+    }
+
+    public async Task StartedAsync(string grainId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OutpostDbContext>();
+        await moves.CompleteAsync(db, await FindGrainAsync(db, grainId, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<GrainRecord> FindGrainAsync(OutpostDbContext db, string grainId, CancellationToken ct) =>
+        await db.Grains.FirstOrDefaultAsync(g => g.Id == grainId, ct) ?? throw new GrainNotFoundException($"Grain {grainId} does not exist.");
 }

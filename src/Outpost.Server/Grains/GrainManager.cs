@@ -49,6 +49,7 @@ internal sealed partial class GrainManager(
             Title = title,
             OwnerId = ownerId,
             CreatedAt = time.GetUtcNow(),
+            AppVersion = app.PinnedVersion ?? app.Version,
         };
         DataDirectory.CreateTraversable(paths.GrainDir(grain.Id));
         DataDirectory.CreatePrivate(paths.GrainStorage(grain.Id));
@@ -165,6 +166,8 @@ internal sealed partial class GrainManager(
         OwnerId = grain.OwnerId,
         CpuSeconds = running.UsageOf(grain.Id)?.CpuTime.TotalSeconds,
         FuelUsed = grain.FuelUsed,
+        AppVersion = grain.AppVersion,
+        UpdateNote = grain.UpdateNote,
     };
 
     public Task StopAsync(string grainId) => grains.GetGrain<IGrainActivation>(grainId).Stop();

@@ -34,6 +34,13 @@ public sealed class DataPaths(string root)
 
     public string GrainLog(string grainId) => Path.Combine(GrainDir(grainId), "grain.log");
 
+    /// <summary>Copies of a grain's storage taken before updates: <c>grains/&lt;id&gt;/snapshots/&lt;version&gt;</c>.</summary>
+    public string GrainSnapshots(string grainId) => Path.Combine(GrainDir(grainId), "snapshots");
+
+    /// <summary>The storage of <paramref name="grainId"/> as it was while it ran <paramref name="version"/>.</summary>
+    public string GrainSnapshot(string grainId, int version) =>
+        Path.Combine(GrainSnapshots(grainId), version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public string GrainRuntime(string grainId) => Path.Combine(Run, grainId);
 
     /// <summary>A fresh unique path under <see cref="Temp"/>.</summary>

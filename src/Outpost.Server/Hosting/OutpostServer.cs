@@ -12,6 +12,7 @@ using Outpost.Server.AccessLog;
 using Outpost.Server.Accounts;
 using Outpost.Server.Apps;
 using Outpost.Server.Auth;
+using Outpost.Server.Catalogs;
 using Outpost.Server.Grains;
 using Outpost.Server.Sessions;
 using Outpost.Server.Settings;
@@ -44,6 +45,7 @@ public static class OutpostServer
         var outpost = builder.Configuration.GetSection(OutpostOptions.Section).Get<OutpostOptions>() ?? new OutpostOptions();
         builder.Services.AddOptions<OutpostOptions>().BindConfiguration(OutpostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<SandboxSettings>().BindConfiguration($"{OutpostOptions.Section}:Sandbox");
+        builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
         builder.Services.AddOptions<GrainLifecycleOptions>().BindConfiguration($"{OutpostOptions.Section}:Grains");
         builder.WebHost.UseUrls(outpost.Listen);
         // Operators need grain and sandbox events, not a line per HTTP request or Orleans' tuning notes.
@@ -73,6 +75,7 @@ public static class OutpostServer
         builder.Services.AddScoped<SettingsStore>();
         builder.Services.AddScoped<AppInstaller>();
         builder.Services.AddScoped<GrainManager>();
+        AddCatalogs(builder.Services);
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AccessLogWriter>();
@@ -109,17 +112,28 @@ public static class OutpostServer
         app.UseMiddleware<ApiCsrfMiddleware>();
         app.UseAntiforgery();
         app.UseShellAssets();
+        app.UseCatalogPublishing();
         app.MapHealth();
         app.MapAppIcons();
         app.MapAccountEndpoints();
-        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi();
+        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi().MapCatalogsApi();
         app.MapRazorComponents<Components.App>();
         return app;
+    }
+
+    private static void AddCatalogs(IServiceCollection services)
+    {
+        services.AddSingleton(new Packaging.Catalogs.CatalogLimits());
+        services.AddSingleton<CatalogDownloader>();
+        services.AddScoped<CatalogService>();
+        services.AddScoped<Updates.UnusedVersions>();
+        services.AddHostedService<CatalogSchedule>();
     }
 
     private static void AddSandboxes(IServiceCollection services)
     {
         services.AddSingleton<RunningGrains>();
+        services.AddSingleton<Updates.GrainMoves>();
         services.AddSingleton<IGrainLauncher, GrainLauncher>();
         services.AddSingleton<ISandboxDriver>(sp =>
         {

@@ -92,14 +92,32 @@ internal sealed class SessionCache(IServiceScopeFactory scopes, Microsoft.Extens
             join a in db.Apps on g.AppId equals a.AppId
             join u in db.Accounts on s.AccountId equals u.Id into accounts
             from u in accounts.DefaultIfEmpty()
-            select new { Session = s, a.AppId, a.Version, a.ManifestJson, UserName = u == null ? null : u.Name }).AsNoTracking().FirstOrDefaultAsync(ct);
+            select new { Session = s, Grain = g, App = a, UserName = u == null ? null : u.Name }).AsNoTracking().FirstOrDefaultAsync(ct);
         if (row is null)
         {
             return null;
         }
 
         // Permissions are not kept here: the router asks GrainAccess on every request, so revocation applies at once.
-        var manifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(row.ManifestJson));
+        var manifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(row.App.ManifestJson));
+        var version = row.Grain.AppVersion;
+        if (manifest.Sandbox == SandboxKind.Wasm)
+        {
+            // A WebAssembly grain starts afresh on every request, so a session is its "next start": it moves to the
+            // newest (or pinned) version here, and records it so the version it runs is never removed as unused.
+            version = Updates.GrainVersions.Target(row.App, row.Grain);
+            if (version != row.Grain.AppVersion)
+            {
+                await db.Grains.Where(g => g.Id == row.Grain.Id).ExecuteUpdateAsync(u => u.SetProperty(g => g.AppVersion, version), ct);
+            }
+
+            if (version != row.App.Version
+                && await db.AppVersions.AsNoTracking().FirstOrDefaultAsync(v => v.AppId == row.App.AppId && v.Version == version, ct) is { } older)
+            {
+                manifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(older.ManifestJson));
+            }
+        }
+
         List<Principal> principals = [];
         if (row.Session.AccountId is { } accountId)
         {
@@ -122,8 +140,8 @@ internal sealed class SessionCache(IServiceScopeFactory scopes, Microsoft.Extens
             CookieHash = row.Session.CookieHash,
             ExpiresAt = row.Session.CreatedAt + options.Value.SessionLifetime,
             Sandbox = manifest.Sandbox,
-            AppId = row.AppId,
-            AppVersion = row.Version,
+            AppId = row.App.AppId,
+            AppVersion = version,
             Command = manifest.Command,
         };
     }

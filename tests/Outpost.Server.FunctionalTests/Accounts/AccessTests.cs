@@ -15,7 +15,7 @@ namespace Outpost.Server.FunctionalTests.Accounts;
 /// </summary>
 public sealed class AccessTests
 {
-    private static readonly string[] AdminPages = ["admin", "admin/users", "admin/apps", "admin/grains", "admin/settings"];
+    private static readonly string[] AdminPages = ["admin", "admin/users", "admin/apps", "admin/catalogs", "admin/grains", "admin/settings"];
 
     [Fact]
     public async Task InstallApp_AsVisitorWithToken_Returns403AndInstallsNothing()

@@ -95,6 +95,14 @@ internal static partial class TestAccounts
         return browser;
     }
 
+    /// <summary>The hidden fields (antiforgery token, form name) of the form with id <paramref name="formId"/> in a page.</summary>
+    public static Dictionary<string, string> FormFields(string html, string formId)
+    {
+        var form = FormRegex().Matches(html).FirstOrDefault(f => f.Value.Contains($"id=\"{formId}\"", StringComparison.Ordinal));
+        Assert.True(form is not null, $"The page has no form '{formId}'.");
+        return HiddenInputs(form.Value);
+    }
+
     private static Dictionary<string, string> HiddenInputs(string form)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
-using Outpost.Packaging;
 using Outpost.Server.Apps;
 using Outpost.Server.FunctionalTests.Infrastructure;
 
@@ -59,7 +57,7 @@ public sealed class AppInstallTests
         var notes = await SamplePackages.NotesAsync();
         await host.InstallAsync(notes.File);
         using var v2 = new TempDir("v2");
-        var v2File = await RepackWithVersionAsync(notes, v2.Path, 2);
+        var v2File = await SamplePackages.RepackNotesAsync(notes, v2.Path, 2);
 
         var updated = await host.InstallAsync(v2File);
         using var downgrade = await PostPackageAsync(host, await File.ReadAllBytesAsync(notes.File));
@@ -108,30 +106,5 @@ public sealed class AppInstallTests
         Assert.Empty(apps!);
         Assert.Empty(Directory.EnumerateFileSystemEntries(host.Paths.Apps));
         Assert.Empty(Directory.EnumerateFileSystemEntries(host.Paths.Temp));
-    }
-
-    private static async Task<string> RepackWithVersionAsync(SamplePackages.Packed original, string workDir, int version)
-    {
-        var source = Path.Combine(workDir, "src");
-        CopyDirectory(RepoPaths.App("notes"), source);
-        var manifestPath = Path.Combine(source, "outpost.json");
-        var manifest = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(await File.ReadAllTextAsync(manifestPath))!;
-        manifest["version"] = JsonSerializer.SerializeToElement(version);
-        manifest["marketingVersion"] = JsonSerializer.SerializeToElement($"{version}.0.0");
-        await File.WriteAllTextAsync(manifestPath, JsonSerializer.Serialize(manifest));
-        var output = Path.Combine(workDir, $"notes-v{version}.opk");
-        await PackageBuilder.PackAsync(source, original.Key, output);
-        return output;
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Outpost.Cli.Commands;
 using Outpost.Server.FunctionalTests.Infrastructure;
 
 namespace Outpost.Server.FunctionalTests.Cli;
@@ -93,7 +92,7 @@ public sealed class CliEndToEndTests
     [Fact]
     public async Task Help_IsAvailableOnEveryCommand()
     {
-        foreach (var command in new[] { "serve", "admin-token", "keygen", "pack", "verify", "app install", "app list", "app remove", "grain new", "grain open", "grain list", "grain stop", "grain delete", "grain logs", "grain share", "grain access", "share revoke" })
+        foreach (var command in new[] { "serve", "admin-token", "keygen", "pack", "verify", "app install", "app list", "app remove", "app pin", "app unpin", "catalog build", "catalog subscribe", "catalog list", "catalog apps", "catalog install", "catalog check", "catalog unsubscribe", "grain new", "grain open", "grain list", "grain stop", "grain delete", "grain logs", "grain share", "grain access", "share revoke" })
         {
             var result = await RunAsync([.. command.Split(' '), "--help"]);
             Assert.Equal(0, result.ExitCode);
@@ -101,13 +100,7 @@ public sealed class CliEndToEndTests
         }
     }
 
-    private static async Task<CliResult> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await CommandLine.RunAsync(args, output, error);
-        return new CliResult(code, output.ToString(), error.ToString());
-    }
+    private static Task<CliResult> RunAsync(params string[] args) => CliRun.RunAsync(args);
 
     private static async Task<string> CurlAsync(params string[] args)
     {
@@ -124,6 +117,4 @@ public sealed class CliEndToEndTests
         Assert.True(curl.ExitCode == 0, $"curl failed ({curl.ExitCode}): {error}");
         return output;
     }
-
-    private sealed record CliResult(int ExitCode, string Output, string Error);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using Outpost.Server.FunctionalTests.Infrastructure;
 using Outpost.Server.FunctionalTests.Proxy;
 
@@ -15,7 +14,7 @@ public sealed class GrainLifecycleTests
         await using var host = await OutpostHost.StartAsync(new() { ["Outpost:Grains:IdleTimeout"] = "00:00:02" });
         var (grainId, origin, browser) = await SessionRoutingTests.OpenNotesAsync(host);
         using var _ = browser;
-        await CreateNoteAsync(browser, origin, "survives idle stop");
+        await NotesSteps.CreateNoteAsync(browser, origin, "survives idle stop");
         Assert.True((await host.GrainAsync(grainId)).Running);
 
         await Wait.UntilAsync(async () => !(await host.GrainAsync(grainId)).Running, TimeSpan.FromSeconds(60), "the idle grain to stop");
@@ -32,7 +31,7 @@ public sealed class GrainLifecycleTests
         await using var host = await OutpostHost.StartAsync();
         var (grainId, origin, browser) = await SessionRoutingTests.OpenNotesAsync(host);
         using var _ = browser;
-        await CreateNoteAsync(browser, origin, "survives stop");
+        await NotesSteps.CreateNoteAsync(browser, origin, "survives stop");
 
         using var stop = await host.Api.PostAsync($"api/grains/{grainId}/stop", null);
         await Ensure.SuccessAsync(stop);
@@ -69,7 +68,7 @@ public sealed class GrainLifecycleTests
         await using var host = await OutpostHost.StartAsync();
         var (grainId, origin, browser) = await SessionRoutingTests.OpenNotesAsync(host);
         using var _ = browser;
-        await CreateNoteAsync(browser, origin, "to be deleted");
+        await NotesSteps.CreateNoteAsync(browser, origin, "to be deleted");
 
         using var delete = await host.Api.DeleteAsync($"api/grains/{grainId}");
         await Ensure.SuccessAsync(delete);
@@ -77,14 +76,6 @@ public sealed class GrainLifecycleTests
 
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
         Assert.False(Directory.Exists(host.Paths.GrainDir(grainId)));
-    }
-
-    private static async Task CreateNoteAsync(BrowserClient browser, Uri origin, string title)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(origin, "api/notes")) { Content = JsonContent.Create(new { title, body = "text" }) };
-        request.Headers.Add("Origin", origin.GetLeftPart(UriPartial.Authority));
-        using var response = await browser.Http.SendAsync(request);
-        await Ensure.SuccessAsync(response);
     }
 
     // The grain runs as its own host uid (UidBase + number); killing that user's node process is a crash from

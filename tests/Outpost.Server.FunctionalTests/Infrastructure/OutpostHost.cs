@@ -92,6 +92,13 @@ internal sealed class OutpostHost : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<SessionCreated>())!;
     }
 
+    /// <summary>Stops a grain's sandbox; the next request starts it again.</summary>
+    public async Task StopGrainAsync(string grainId)
+    {
+        using var response = await Api.PostAsync($"api/grains/{grainId}/stop", null);
+        await Ensure.SuccessAsync(response);
+    }
+
     public async Task<GrainSummary> GrainAsync(string grainId) =>
         (await Api.GetFromJsonAsync<GrainSummary>($"api/grains/{grainId}"))!;
 

@@ -134,7 +134,13 @@ public sealed class SessionRoutingTests
     internal static async Task<(string GrainId, Uri Origin, BrowserClient Browser)> OpenNotesAsync(OutpostHost host)
     {
         var app = await host.InstallAsync((await SamplePackages.NotesAsync()).File);
-        var grain = await host.NewGrainAsync(app.AppId, "Test notes");
+        return await OpenNewGrainAsync(host, app.AppId);
+    }
+
+    /// <summary>Creates a grain of an installed app and opens a session on it in a new browser.</summary>
+    internal static async Task<(string GrainId, Uri Origin, BrowserClient Browser)> OpenNewGrainAsync(OutpostHost host, string appId)
+    {
+        var grain = await host.NewGrainAsync(appId, "Test notes");
         var session = await host.OpenAsync(grain.Id);
         var browser = host.Browser();
         var origin = await browser.RedeemAsync(session.Url);

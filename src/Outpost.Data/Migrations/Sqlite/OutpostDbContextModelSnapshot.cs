@@ -393,6 +393,43 @@ namespace Outpost.Data.Migrations.Sqlite
                     b.ToTable("Invitations");
                 });
 
+            modelBuilder.Entity("Outpost.Data.Apps.AppVersionRecord", b =>
+                {
+                    b.Property<string>("AppId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("InstalledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ManifestJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MarketingVersion")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PackageSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PackageSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("UnusedSince")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AppId", "Version");
+
+                    b.ToTable("AppVersions", (string)null);
+                });
+
             modelBuilder.Entity("Outpost.Data.Apps.InstalledApp", b =>
                 {
                     b.Property<string>("AppId")
@@ -419,6 +456,9 @@ namespace Outpost.Data.Migrations.Sqlite
                     b.Property<long>("PackageSize")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("PinnedVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -435,6 +475,50 @@ namespace Outpost.Data.Migrations.Sqlite
                     b.ToTable("Apps");
                 });
 
+            modelBuilder.Entity("Outpost.Data.Catalogs.CatalogSubscription", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Url")
+                        .IsUnique();
+
+                    b.ToTable("CatalogSubscriptions", (string)null);
+                });
+
             modelBuilder.Entity("Outpost.Data.Grains.GrainRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -448,6 +532,9 @@ namespace Outpost.Data.Migrations.Sqlite
                     b.Property<string>("AppId")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("AppVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -465,6 +552,9 @@ namespace Outpost.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("RefusedVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -472,6 +562,13 @@ namespace Outpost.Data.Migrations.Sqlite
 
                     b.Property<DateTimeOffset?>("TrashedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdateNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("UpdatingFromVersion")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

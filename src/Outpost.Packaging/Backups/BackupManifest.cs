@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Outpost.Packaging;
 
 /// <summary>
@@ -10,6 +12,7 @@ public sealed record BackupManifest
     public const int CurrentFormatVersion = 1;
 
     /// <summary>Layout version of this backup.json; readers refuse versions newer than they know.</summary>
+    [JsonRequired]
     public int FormatVersion { get; init; } = CurrentFormatVersion;
 
     /// <summary>The grain's id on the server that made the backup.</summary>
@@ -34,9 +37,11 @@ public sealed record BackupManifest
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>The grain's shares, revoked ones included (the access log refers to them).</summary>
+    [JsonRequired]
     public IReadOnlyList<BackupShare> Shares { get; init; } = [];
 
     /// <summary>The grain's access log, oldest first.</summary>
+    [JsonRequired]
     public IReadOnlyList<BackupLogEntry> AccessLog { get; init; } = [];
 
     /// <summary>"Notes 2.1.0 (version 7, app id …)": the app a restore needs, in a sentence.</summary>

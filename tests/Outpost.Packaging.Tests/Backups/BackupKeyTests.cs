@@ -62,6 +62,22 @@ public sealed class BackupKeyTests : IDisposable
     }
 
     [Fact]
+    public async Task FromPassphrase_DefaultCosts_AreRecordedInTheHeaderAndRestore()
+    {
+        using var key = BackupKey.FromPassphrase("a passphrase with default costs");
+        var backup = await BackupFixture.WriteAsync(_storage, key);
+
+        // The same instance reads it back without deriving again (the derivation is cached per salt and costs).
+        await BackupReader.RestoreAsync(new MemoryStream(backup), key, _dir["grain"], BackupLimits.Default);
+
+        Assert.Equal(64 * 1024, BinaryPrimitives.ReadInt32BigEndian(backup.AsSpan(20)));
+        Assert.Equal(3, BinaryPrimitives.ReadInt32BigEndian(backup.AsSpan(24)));
+        Assert.Null(key.KeyId);
+        Assert.Throws<InvalidOperationException>(key.ToText);
+        Assert.Equal("the grain's data", File.ReadAllText(_dir["grain/secret.txt"]));
+    }
+
+    [Fact]
     public async Task RestoreAsync_WrongPassphrase_SaysSoAndWritesNothing()
     {
         using var key = BackupFixture.Passphrase("correct horse battery");

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Outpost.Packaging.Tests.Backups;
 
 /// <summary>Restores that stop half-way leave no target and no partial directory; a killed one leaves only a hidden leftover.</summary>
@@ -113,6 +115,59 @@ public sealed class InterruptionTests : IDisposable
     }
 
     [Fact]
+    public async Task RestoreAsync_ProcessKilledMidway_LeavesNoTargetAndLeftoversAreRemoved()
+    {
+        // A real restore in another process, fed through a fifo that stops after 60% of the backup, then SIGKILL:
+        // no finally block runs, so only the rename-at-the-end design keeps the target from appearing half-written.
+        var fifo = _dir["backup.fifo"];
+        var keyFile = _dir["backup.key"];
+        var target = Path.Combine(_restores, "grain");
+        File.WriteAllText(keyFile, _key.ToText());
+        RunToEnd("mkfifo", fifo);
+        using var child = Process.Start(new ProcessStartInfo(DotnetHost(), ["exec", typeof(Program).Assembly.Location, "restore", fifo, target, keyFile])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            // Opening a fifo blocks until the reader opens it; bounded, in case the child failed to start.
+            var opening = Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0));
+            await using (var feed = await opening.WaitAsync(TimeSpan.FromSeconds(60)))
+            {
+                await feed.WriteAsync(_backup.AsMemory(0, _backup.Length * 6 / 10)).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+                string[] partial = [];
+                for (var attempt = 0; attempt < 300 && partial.Length == 0; attempt++)
+                {
+                    await Task.Delay(50);
+                    partial = [.. Directory.EnumerateDirectories(_restores).Where(d => Directory.EnumerateFiles(d).Count() >= 5)];
+                }
+
+                Assert.True(partial.Length == 1, $"no partial directory with files appeared; the child said: {(child.HasExited ? await child.StandardError.ReadToEndAsync() : "nothing yet")}");
+                child.Kill();
+                await child.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            if (!child.HasExited)
+            {
+                child.Kill();
+            }
+        }
+
+        Assert.Equal(137, child.ExitCode);
+        Assert.False(StagedDirectory.Exists(target));
+        var leftover = Assert.Single(Directory.EnumerateFileSystemEntries(_restores));
+        Assert.StartsWith(target + ".partial-", leftover);
+
+        Assert.Equal(1, BackupReader.RemoveInterruptedRestores(target));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_restores));
+        await BackupReader.RestoreAsync(new MemoryStream(_backup), _key, target, BackupLimits.Default);
+        Assert.Equal(20, Directory.EnumerateFiles(target).Count());
+    }
+
+    [Fact]
     public async Task StagedDirectory_TargetAppearsBeforeCommit_RefusesAndDeletesPartial()
     {
         var target = Path.Combine(_restores, "grain");
@@ -144,6 +199,16 @@ public sealed class InterruptionTests : IDisposable
 
         Assert.Equal("f", File.ReadAllText(Path.Combine(target, "sub", "f")));
         Assert.False(Directory.Exists(staged.Path));
+    }
+
+    private static string DotnetHost() =>
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+
+    private static void RunToEnd(string program, params string[] arguments)
+    {
+        using var process = Process.Start(program, arguments);
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
     }
 
     /// <summary>Serves <paramref name="data"/> and calls <paramref name="fail"/> once <paramref name="failAfter"/> bytes have been read.</summary>

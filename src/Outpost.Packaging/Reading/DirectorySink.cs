@@ -1,14 +1,21 @@
 namespace Outpost.Packaging;
 
 /// <summary>
-/// Writes accepted entries under a private staging directory: manifest.json and root/. Files are created with
-/// O_CREAT|O_EXCL, so even a bug elsewhere could not make extraction write through an existing link.
+/// Writes accepted entries under a private staging directory: manifest.json and the tree under
+/// <paramref name="rootDirectory"/> (root/ for packages). Files are created with O_CREAT|O_EXCL, so even a bug
+/// elsewhere could not make extraction write through an existing link.
 /// </summary>
-internal sealed class DirectorySink(string stagingDirectory) : IPackageSink
+internal sealed class DirectorySink(string stagingDirectory, string rootDirectory) : IPackageSink
 {
     private readonly byte[] _buffer = new byte[81920];
 
-    public string RootDirectory { get; } = Path.Combine(stagingDirectory, EntryRules.RootEntry);
+    /// <summary>A sink for a package: the tree goes to root/ inside the staging directory.</summary>
+    public DirectorySink(string stagingDirectory)
+        : this(stagingDirectory, Path.Combine(stagingDirectory, EntryRules.RootEntry))
+    {
+    }
+
+    public string RootDirectory { get; } = rootDirectory;
 
     public async Task WriteManifestAsync(ReadOnlyMemory<byte> json, CancellationToken ct)
     {

@@ -56,33 +56,36 @@ internal static class EntryRules
             : throw Error(entry, "is outside root/; a package holds only manifest.json and the root/ tree");
     }
 
-    /// <summary>Refuses every entry type other than regular file, directory and symlink.</summary>
-    public static void CheckType(TarEntryHeader entry)
+    /// <summary>
+    /// Refuses every entry type other than regular file, directory and symlink. <paramref name="archive"/> names the
+    /// kind of archive in messages ("package", "backup").
+    /// </summary>
+    public static void CheckType(TarEntryHeader entry, string archive = "package")
     {
         if (!entry.IsRegularFile && entry.TypeFlag is not (TarEntryHeader.Directory or TarEntryHeader.SymbolicLink))
         {
             // Hard links could alias files across the tree, devices would open host hardware, fifos hang readers.
-            throw Error(entry, $"is a {entry.TypeName}; packages may contain only regular files, directories and symlinks");
+            throw Error(entry, $"is a {entry.TypeName}; {archive}s may contain only regular files, directories and symlinks", archive);
         }
 
         if (!entry.IsRegularFile && entry.Size != 0)
         {
-            throw Error(entry, $"is a {entry.TypeName} but carries {entry.Size} bytes of data");
+            throw Error(entry, $"is a {entry.TypeName} but carries {entry.Size} bytes of data", archive);
         }
     }
 
     /// <summary>Refuses setuid, setgid and sticky bits and returns the mode to store.</summary>
-    public static UnixFileMode CheckMode(TarEntryHeader entry)
+    public static UnixFileMode CheckMode(TarEntryHeader entry, string archive = "package")
     {
         if (entry.Mode is < 0 or > 0xFFF)
         {
-            throw Error(entry, $"has an invalid mode {Convert.ToString(entry.Mode, 8)}");
+            throw Error(entry, $"has an invalid mode {Convert.ToString(entry.Mode, 8)}", archive);
         }
 
         if ((entry.Mode & SpecialBits) != 0)
         {
             var bit = (entry.Mode & 0x800) != 0 ? "setuid" : (entry.Mode & 0x400) != 0 ? "setgid" : "sticky";
-            throw Error(entry, $"has the {bit} bit set (mode {Convert.ToString(entry.Mode, 8)}); packages may not use setuid, setgid or sticky bits");
+            throw Error(entry, $"has the {bit} bit set (mode {Convert.ToString(entry.Mode, 8)}); {archive}s may not use setuid, setgid or sticky bits", archive);
         }
 
         // Group and other write bits are dropped: nobody but the owner should change an installed package.
@@ -92,9 +95,29 @@ internal static class EntryRules
             : (UnixFileMode)(entry.Mode & 0x1ED);
     }
 
+    /// <summary>Refuses a symlink target that is too long, absolute, malformed or climbs above the archive's tree.</summary>
+    public static void CheckLinkTarget(TarEntryHeader entry, string path, int maxPathLength, string archive = "package")
+    {
+        var target = entry.LinkName;
+        if (Encoding.UTF8.GetByteCount(target) > maxPathLength)
+        {
+            throw Error(entry, $"is a symlink whose target is longer than {maxPathLength} bytes", archive);
+        }
+
+        if (PackagePath.CheckLinkTarget(target) is { } problem)
+        {
+            throw Error(entry, $"is a symlink whose target '{Printable(target)}' {problem}", archive);
+        }
+
+        if (PackagePath.EscapesLexically(path, target))
+        {
+            throw Error(entry, $"is a symlink whose target '{Printable(target)}' points outside the {archive}", archive);
+        }
+    }
+
     /// <summary>An entry error, with the name escaped so hostile control characters cannot reach a terminal or log.</summary>
-    public static PackageException Error(TarEntryHeader entry, string problem) =>
-        new($"package entry '{Printable(entry.Name)}' {problem}");
+    public static PackageException Error(TarEntryHeader entry, string problem, string archive = "package") =>
+        new($"{archive} entry '{Printable(entry.Name)}' {problem}");
 
     public static string Printable(string text)
     {

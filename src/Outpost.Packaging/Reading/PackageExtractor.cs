@@ -25,7 +25,7 @@ public static class PackageExtractor
         MountPoints.CheckArgument(mountPoints);
 
         var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(targetDir));
-        if (Exists(target))
+        if (StagedDirectory.Exists(target))
         {
             throw new PackageException($"'{target}' already exists; extract into a new directory");
         }
@@ -55,9 +55,6 @@ public static class PackageExtractor
             throw;
         }
     }
-
-    private static bool Exists(string path) =>
-        File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
 
     private static void DeleteQuietly(string directory)
     {

@@ -109,7 +109,7 @@ internal static class PayloadReader
                 break;
 
             case TarEntryHeader.SymbolicLink:
-                CheckLinkTarget(entry, path, limits);
+                EntryRules.CheckLinkTarget(entry, path, limits.MaxPathLength);
                 tree.Add(path, TreeNode.Symlink(entry.LinkName));
                 if (sink is not null)
                 {
@@ -126,25 +126,6 @@ internal static class PayloadReader
                 }
 
                 break;
-        }
-    }
-
-    private static void CheckLinkTarget(TarEntryHeader entry, string path, PackageLimits limits)
-    {
-        var target = entry.LinkName;
-        if (System.Text.Encoding.UTF8.GetByteCount(target) > limits.MaxPathLength)
-        {
-            throw EntryRules.Error(entry, $"is a symlink whose target is longer than {limits.MaxPathLength} bytes");
-        }
-
-        if (PackagePath.CheckLinkTarget(target) is { } problem)
-        {
-            throw EntryRules.Error(entry, $"is a symlink whose target '{EntryRules.Printable(target)}' {problem}");
-        }
-
-        if (PackagePath.EscapesLexically(path, target))
-        {
-            throw EntryRules.Error(entry, $"is a symlink whose target '{EntryRules.Printable(target)}' points outside the package");
         }
     }
 }

@@ -5,7 +5,8 @@ namespace Outpost.Packaging;
 /// already be a real directory, so no entry can be placed through a symlink or under a file, and later checks
 /// (symlink escapes, the manifest's paths, mount points) can resolve paths without touching the disk.
 /// </summary>
-internal sealed class PackageTree
+/// <param name="archive">The kind of archive the tree comes from, for messages ("package", "backup").</param>
+internal sealed class PackageTree(string archive = "package")
 {
     /// <summary>Symlinks followed while resolving one path before giving up, as the kernel does (ELOOP).</summary>
     public const int MaxSymlinkHops = 40;
@@ -25,7 +26,7 @@ internal sealed class PackageTree
         {
             if (node.Kind != TreeNodeKind.Directory)
             {
-                throw new PackageException("package entry 'root' must be a directory");
+                throw new PackageException($"{archive} entry 'root' must be a directory");
             }
         }
         else
@@ -33,19 +34,19 @@ internal sealed class PackageTree
             var parent = PackagePath.Parent(path);
             if (!_nodes.TryGetValue(parent, out var parentNode))
             {
-                throw new PackageException($"package entry '{path}' comes before its directory '{parent}' (parents must be listed first)");
+                throw new PackageException($"{archive} entry '{path}' comes before its directory '{parent}' (parents must be listed first)");
             }
 
             if (parentNode.Kind != TreeNodeKind.Directory)
             {
                 throw new PackageException(
-                    $"package entry '{path}' is inside '{parent}', which is a {(parentNode.Kind == TreeNodeKind.Symlink ? "symlink" : "file")}, not a directory");
+                    $"{archive} entry '{path}' is inside '{parent}', which is a {(parentNode.Kind == TreeNodeKind.Symlink ? "symlink" : "file")}, not a directory");
             }
         }
 
         if (!_nodes.TryAdd(path, node))
         {
-            throw new PackageException($"package entry '{path}' appears more than once");
+            throw new PackageException($"{archive} entry '{path}' appears more than once");
         }
     }
 
@@ -73,7 +74,7 @@ internal sealed class PackageTree
             {
                 if (resolved.Count == 0)
                 {
-                    problem = "points outside the package";
+                    problem = $"points outside the {archive}";
                     return null;
                 }
 

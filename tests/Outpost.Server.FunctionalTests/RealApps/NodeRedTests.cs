@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using Outpost.Server.FunctionalTests.Infrastructure;
-using static Outpost.Server.FunctionalTests.Sharing.SharingSteps;
 
 namespace Outpost.Server.FunctionalTests.RealApps;
 
@@ -25,33 +24,25 @@ public sealed class NodeRedTests
     public async Task Flows_EditorDeploysViewerCannot_AndTheFlowRunsAfterRestart()
     {
         await using var host = await OutpostHost.StartAsync();
-        var app = await host.InstallAsync((await RealAppPackages.NodeRedAsync()).File);
-        var grainId = (await host.NewGrainAsync(app.AppId, "Home automation")).Id;
-        using var owner = host.Browser();
-        var ownerOrigin = await owner.RedeemAsync((await host.OpenAsync(grainId)).Url);
-        using var bob = await PersonAsync(host, "Bob");
-        await SharedAsync(host.Api, grainId, "viewer", bob.Account.Email);
-        var bobOrigin = await OpenAsPersonAsync(bob, grainId);
+        using var grain = await RealAppSteps.GrainWithViewerAsync(host, RealAppPackages.NodeRedAsync(), "Home automation");
 
-        using var editor = await owner.Http.GetAsync(ownerOrigin);
-        using var deployed = await DeployAsync(owner, ownerOrigin, GreeterFlow);
-        using var refused = await DeployAsync(bob.Browser, bobOrigin, "[]");
-        var greeting = await GetTextAsync(owner, ownerOrigin, "hello");
+        using var editor = await grain.Owner.Http.GetAsync(grain.OwnerOrigin);
+        using var deployed = await DeployAsync(grain.Owner, grain.OwnerOrigin, GreeterFlow);
+        using var refused = await DeployAsync(grain.Bob.Browser, grain.BobOrigin, "[]");
+        var greeting = await GetTextAsync(grain.Owner, grain.OwnerOrigin, "hello");
 
         await Ensure.SuccessAsync(editor);
         Assert.Contains("Node-RED", await editor.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await Ensure.SuccessAsync(deployed);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal("hello from a deployed flow", greeting);
-        Assert.Contains("Greeter", await GetTextAsync(bob.Browser, bobOrigin, "flows"), StringComparison.Ordinal);
+        Assert.Contains("Greeter", await GetTextAsync(grain.Bob.Browser, grain.BobOrigin, "flows"), StringComparison.Ordinal);
 
-        using var stop = await host.Api.PostAsync($"api/grains/{grainId}/stop", null);
-        await Ensure.SuccessAsync(stop);
-        await Wait.UntilAsync(async () => !(await host.GrainAsync(grainId)).Running, TimeSpan.FromSeconds(30), "the grain to stop");
+        await RealAppSteps.StopAsync(host, grain.GrainId);
 
-        Assert.Equal("hello from a deployed flow", await GetTextAsync(owner, ownerOrigin, "hello"));
-        Assert.Contains("Greeter", await GetTextAsync(owner, ownerOrigin, "flows"), StringComparison.Ordinal);
-        var storage = Path.Combine(host.Paths.GrainStorage(grainId), "node-red");
+        Assert.Equal("hello from a deployed flow", await GetTextAsync(grain.Owner, grain.OwnerOrigin, "hello"));
+        Assert.Contains("Greeter", await GetTextAsync(grain.Owner, grain.OwnerOrigin, "flows"), StringComparison.Ordinal);
+        var storage = Path.Combine(host.Paths.GrainStorage(grain.GrainId), "node-red");
         Assert.True(File.Exists(Path.Combine(storage, "flows.json")));
         Assert.Equal(64, File.ReadAllText(Path.Combine(storage, ".credential-secret")).Trim().Length);
     }

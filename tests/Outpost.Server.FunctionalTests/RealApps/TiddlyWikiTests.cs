@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Outpost.Server.FunctionalTests.Infrastructure;
-using static Outpost.Server.FunctionalTests.Sharing.SharingSteps;
 
 namespace Outpost.Server.FunctionalTests.RealApps;
 
@@ -16,20 +15,14 @@ public sealed class TiddlyWikiTests
     public async Task Wiki_EditorSavesViewerCannot_AndTiddlersSurviveRestart()
     {
         await using var host = await OutpostHost.StartAsync();
-        var app = await host.InstallAsync((await RealAppPackages.TiddlyWikiAsync()).File);
-        var grainId = (await host.NewGrainAsync(app.AppId, "Team wiki")).Id;
-        using var owner = host.Browser();
-        var ownerOrigin = await owner.RedeemAsync((await host.OpenAsync(grainId)).Url);
-        using var bob = await PersonAsync(host, "Bob");
-        await SharedAsync(host.Api, grainId, "viewer", bob.Account.Email);
-        var bobOrigin = await OpenAsPersonAsync(bob, grainId);
+        using var grain = await RealAppSteps.GrainWithViewerAsync(host, RealAppPackages.TiddlyWikiAsync(), "Team wiki");
 
-        using var page = await owner.Http.GetAsync(ownerOrigin);
-        using var saved = await PutTiddlerAsync(owner, ownerOrigin, "Meeting notes", "Decided: ship on Friday");
-        using var refused = await PutTiddlerAsync(bob.Browser, bobOrigin, "Meeting notes", "Bob was here", forgeWriter: true);
-        var bobReads = await GetTiddlerAsync(bob.Browser, bobOrigin, "Meeting notes");
-        var ownerStatus = await GetJsonAsync(owner, ownerOrigin, "status");
-        var bobStatus = await GetJsonAsync(bob.Browser, bobOrigin, "status");
+        using var page = await grain.Owner.Http.GetAsync(grain.OwnerOrigin);
+        using var saved = await PutTiddlerAsync(grain.Owner, grain.OwnerOrigin, "Meeting notes", "Decided: ship on Friday");
+        using var refused = await PutTiddlerAsync(grain.Bob.Browser, grain.BobOrigin, "Meeting notes", "Bob was here", forgeWriter: true);
+        var bobReads = await GetTiddlerAsync(grain.Bob.Browser, grain.BobOrigin, "Meeting notes");
+        var ownerStatus = await GetJsonAsync(grain.Owner, grain.OwnerOrigin, "status");
+        var bobStatus = await GetJsonAsync(grain.Bob.Browser, grain.BobOrigin, "status");
 
         await Ensure.SuccessAsync(page);
         Assert.Contains("TiddlyWiki", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -41,13 +34,11 @@ public sealed class TiddlyWikiTests
         Assert.False(ownerStatus.GetProperty("anonymous").GetBoolean());
         Assert.True(bobStatus.GetProperty("read_only").GetBoolean());
 
-        using var stop = await host.Api.PostAsync($"api/grains/{grainId}/stop", null);
-        await Ensure.SuccessAsync(stop);
-        await Wait.UntilAsync(async () => !(await host.GrainAsync(grainId)).Running, TimeSpan.FromSeconds(30), "the grain to stop");
-        var afterRestart = await GetTiddlerAsync(owner, ownerOrigin, "Meeting notes");
+        await RealAppSteps.StopAsync(host, grain.GrainId);
+        var afterRestart = await GetTiddlerAsync(grain.Owner, grain.OwnerOrigin, "Meeting notes");
 
         Assert.Equal("Decided: ship on Friday", afterRestart.GetProperty("text").GetString());
-        Assert.True(File.Exists(Path.Combine(host.Paths.GrainStorage(grainId), "wiki", "tiddlers", "Meeting notes.tid")));
+        Assert.True(File.Exists(Path.Combine(host.Paths.GrainStorage(grain.GrainId), "wiki", "tiddlers", "Meeting notes.tid")));
     }
 
     // TiddlyWiki's save call: a PUT its CSRF check accepts only with X-Requested-With.

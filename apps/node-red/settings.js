@@ -55,11 +55,15 @@ module.exports = {
   },
   functionExternalModules: false,
   diagnostics: { enabled: false, ui: false },
+  telemetry: { enabled: false },
   runtimeState: { enabled: false, ui: false },
   editorTheme: {
     palette: { editable: false },
     projects: { enabled: false },
     tours: false,
+    // Monaco's loader reads localStorage before any page script can step in (see storage-fallback.js); ACE does not.
+    codeEditor: { lib: "ace" },
+    page: { scripts: [`${__dirname}/storage-fallback.js`] },
   },
   logging: { console: { level: "info", metrics: false, audit: false } },
 };

@@ -38,7 +38,7 @@ public sealed class NodeRedTests
         Assert.Equal("hello from a deployed flow", greeting);
         Assert.Contains("Greeter", await GetTextAsync(grain.Bob.Browser, grain.BobOrigin, "flows"), StringComparison.Ordinal);
 
-        await RealAppSteps.StopAsync(host, grain.GrainId);
+        await host.StopGrainAsync(grain.GrainId);
 
         Assert.Equal("hello from a deployed flow", await GetTextAsync(grain.Owner, grain.OwnerOrigin, "hello"));
         Assert.Contains("Greeter", await GetTextAsync(grain.Owner, grain.OwnerOrigin, "flows"), StringComparison.Ordinal);

@@ -14,7 +14,7 @@ internal sealed record ViewedGrain(string GrainId, BrowserClient Owner, Uri Owne
     }
 }
 
-/// <summary>What the real-app tests share: a grain with an owner and a viewer, and a restart.</summary>
+/// <summary>What the real-app tests share: a grain with an owner and a viewer.</summary>
 internal static class RealAppSteps
 {
     public static async Task<ViewedGrain> GrainWithViewerAsync(OutpostHost host, Task<SamplePackages.Packed> package, string title)
@@ -26,13 +26,5 @@ internal static class RealAppSteps
         var bob = await PersonAsync(host, "Bob");
         await SharedAsync(host.Api, grainId, "viewer", bob.Account.Email);
         return new ViewedGrain(grainId, owner, ownerOrigin, bob, await OpenAsPersonAsync(bob, grainId));
-    }
-
-    /// <summary>Stops the grain's sandbox; the next request through a session starts it again.</summary>
-    public static async Task StopAsync(OutpostHost host, string grainId)
-    {
-        using var stop = await host.Api.PostAsync($"api/grains/{grainId}/stop", null);
-        await Ensure.SuccessAsync(stop);
-        await Wait.UntilAsync(async () => !(await host.GrainAsync(grainId)).Running, TimeSpan.FromSeconds(30), "the grain to stop");
     }
 }

@@ -34,7 +34,7 @@ public sealed class TiddlyWikiTests
         Assert.False(ownerStatus.GetProperty("anonymous").GetBoolean());
         Assert.True(bobStatus.GetProperty("read_only").GetBoolean());
 
-        await RealAppSteps.StopAsync(host, grain.GrainId);
+        await host.StopGrainAsync(grain.GrainId);
         var afterRestart = await GetTiddlerAsync(grain.Owner, grain.OwnerOrigin, "Meeting notes");
 
         Assert.Equal("Decided: ship on Friday", afterRestart.GetProperty("text").GetString());

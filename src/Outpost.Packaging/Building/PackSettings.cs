@@ -15,6 +15,12 @@ public sealed record PackSettings
     /// <summary>How long one npm install may take before packing gives up. Default 10 minutes.</summary>
     public TimeSpan NpmTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Replaces the manifest's <c>version</c> in the package when set. <c>outpost dev</c> uses it so every rebuild of
+    /// the same folder installs as an update; published packages should carry the recipe's own version.
+    /// </summary>
+    public int? Version { get; init; }
+
     /// <summary>Receives one line for each slow step (an npm install), for showing progress. Default: nothing.</summary>
     public Action<string> Progress { get; init; } = _ => { };
 

@@ -31,6 +31,12 @@ public static class PackageBuilder
         }
 
         var (manifest, options) = PackSource.Read(source);
+        if (settings.Version is { } version)
+        {
+            manifest = manifest with { Version = version };
+            ManifestValidator.Validate(manifest);
+        }
+
         var plan = new PackPlan();
         try
         {

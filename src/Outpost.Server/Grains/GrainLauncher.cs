@@ -41,9 +41,13 @@ internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths
             Port = manifest.Port,
             LogFile = paths.GrainLog(grainId),
             MaxLogBytes = s.LogKiB * 1024L,
-            Limits = new SandboxLimits { MemoryBytes = s.MemoryMiB * 1024L * 1024L, MaxProcesses = s.MaxProcesses, CpuCores = s.CpuCores },
+            Limits = new SandboxLimits { MemoryBytes = MemoryMiB(manifest, s) * 1024L * 1024L, MaxProcesses = s.MaxProcesses, CpuCores = s.CpuCores },
             HostUid = Environment.IsPrivilegedProcess ? s.UidBase + grain.Number : null,
             StartTimeout = s.StartTimeout,
         };
     }
+
+    /// <summary>The app's own request when it makes one, never above the administrator's maximum.</summary>
+    internal static int MemoryMiB(AppManifest manifest, SandboxSettings settings) =>
+        manifest.MemoryMiB == 0 ? settings.MemoryMiB : Math.Min(manifest.MemoryMiB, Math.Max(settings.MaxMemoryMiB, settings.MemoryMiB));
 }

@@ -10,8 +10,7 @@ public sealed class DevCommandTests
     public async Task Dev_FileChanges_RebuildIntoTheRunningGrain_AndABrokenBuildKeepsThePreviousOne()
     {
         using var work = new TempDir("dev");
-        var app = Path.Combine(work.Path, "notes");
-        CopyFolder(RepoPaths.App("notes"), app);
+        var app = RepoPaths.CopyApp("notes", Path.Combine(work.Path, "notes"));
         var output = new LockedWriter();
         var error = new LockedWriter();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(5));
@@ -54,17 +53,6 @@ public sealed class DevCommandTests
         using var response = await browser.Http.GetAsync(origin);
         await Ensure.SuccessAsync(response);
         return await response.Content.ReadAsStringAsync();
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 
     // The dev command writes from its own task while the test reads.

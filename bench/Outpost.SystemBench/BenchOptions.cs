@@ -9,6 +9,9 @@ internal sealed record BenchOptions
 
     public int Connections { get; init; } = 32;
 
+    /// <summary>"notes" (the default: the notes and wasm sample apps) or "real-apps" (TiddlyWiki and Node-RED).</summary>
+    public string Suite { get; init; } = "notes";
+
     public required string RepoRoot { get; init; }
 
     public string OutpostBinary => Path.Combine(RepoRoot, "artifacts", "outpost", "outpost");
@@ -28,6 +31,7 @@ internal sealed record BenchOptions
             {
                 "--iterations" => options with { Iterations = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) },
                 "--seconds" => options with { Seconds = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) },
+                "--suite" => options with { Suite = args[i + 1] is "notes" or "real-apps" ? args[i + 1] : throw new ArgumentException("--suite is notes or real-apps") },
                 "--connections" => options with { Connections = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };

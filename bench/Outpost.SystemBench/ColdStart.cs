@@ -9,12 +9,16 @@ namespace Outpost.SystemBench;
 /// </summary>
 internal static class ColdStart
 {
-    public static async Task<double[]> MeasureOutpostAsync(Scenario scenario, int iterations)
+    /// <param name="scenario">The running server.</param>
+    /// <param name="iterations">Samples to take.</param>
+    /// <param name="appId">The app to measure; default the notes app.</param>
+    /// <param name="warmUp">Start the grain once before measuring, so first-start work (creating a wiki) is not counted.</param>
+    public static async Task<double[]> MeasureOutpostAsync(Scenario scenario, int iterations, string? appId = null, bool warmUp = false)
     {
-        var grainId = await scenario.NewGrainAsync();
+        var grainId = await scenario.NewGrainAsync(appId);
         var (host, cookie) = await scenario.OpenSessionAsync(grainId);
         var samples = new double[iterations];
-        for (var i = 0; i < iterations; i++)
+        for (var i = warmUp ? -1 : 0; i < iterations; i++)
         {
             await scenario.StopGrainAsync(grainId);
             using var client = Scenario.LoopbackClient(scenario.Port);
@@ -22,27 +26,51 @@ internal static class ColdStart
             request.Headers.Add("Cookie", cookie);
             var clock = Stopwatch.StartNew();
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            samples[i] = clock.Elapsed.TotalMilliseconds;
             response.EnsureSuccessStatusCode();
+            if (i >= 0)
+            {
+                samples[i] = clock.Elapsed.TotalMilliseconds;
+            }
         }
 
         return samples;
     }
 
-    public static async Task<double[]> MeasureBareAsync(BenchOptions options, int iterations)
+    public static Task<double[]> MeasureBareAsync(BenchOptions options, int iterations) =>
+        MeasureBareAsync((port, data) => BareApp.Start(options, port, data), iterations, keepData: false);
+
+    /// <summary>
+    /// Starts the app bare <paramref name="iterations"/> times. With <paramref name="keepData"/> every start reuses one
+    /// data directory made by an uncounted first start, as a grain's restart does.
+    /// </summary>
+    public static async Task<double[]> MeasureBareAsync(Func<int, string, Process> start, int iterations, bool keepData)
     {
         var samples = new double[iterations];
-        for (var i = 0; i < iterations; i++)
+        var shared = keepData ? Directory.CreateTempSubdirectory("outpost-bench-bare-").FullName : null;
+        for (var i = keepData ? -1 : 0; i < iterations; i++)
         {
-            var data = Directory.CreateTempSubdirectory("outpost-bench-bare-").FullName;
+            var data = shared ?? Directory.CreateTempSubdirectory("outpost-bench-bare-").FullName;
             var port = Scenario.FreePort();
             using var client = Scenario.LoopbackClient(port);
             var clock = Stopwatch.StartNew();
-            using var node = BareApp.Start(options, port, data);
-            samples[i] = await FirstByteAsync(client, port, clock);
+            using var node = start(port, data);
+            var elapsed = await FirstByteAsync(client, port, clock);
+            if (i >= 0)
+            {
+                samples[i] = elapsed;
+            }
+
             node.Kill(entireProcessTree: true);
             await node.WaitForExitAsync();
-            Directory.Delete(data, recursive: true);
+            if (shared is null)
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+
+        if (shared is not null)
+        {
+            Directory.Delete(shared, recursive: true);
         }
 
         return samples;

@@ -56,6 +56,22 @@ internal sealed class Report(BenchOptions options)
             .AppendLine();
     }
 
+    public void RealApp(RealApps.Result result)
+    {
+        var (o50, b50) = (Percentile(result.ColdStartMs, 50), Percentile(result.BareMs, 50));
+        _text.AppendLine(Invariant($"### {result.Name}"))
+            .AppendLine()
+            .AppendLine("| | value |")
+            .AppendLine("|---|---|")
+            .AppendLine(Invariant($"| package (.opk) | {result.PackageBytes / 1048576.0:F1} MiB |"))
+            .AppendLine(Invariant($"| install (upload, verify, unpack) | {result.InstallMs:F0} ms |"))
+            .AppendLine(Invariant($"| disk use once installed | {result.InstalledBytes / 1048576.0:F1} MiB |"))
+            .AppendLine(Invariant($"| cold start through Outpost, p50 / p90 ({options.Iterations} runs) | {o50:F0} / {Percentile(result.ColdStartMs, 90):F0} ms |"))
+            .AppendLine(Invariant($"| cold start bare, p50 / p90 ({options.Iterations} runs) | {b50:F0} / {Percentile(result.BareMs, 90):F0} ms |"))
+            .AppendLine(Invariant($"| ratio Outpost / bare (p50) | {o50 / b50:F2} |"))
+            .AppendLine();
+    }
+
     public string ToMarkdown() => _text.ToString();
 
     private static double Percentile(double[] samples, int percentile)

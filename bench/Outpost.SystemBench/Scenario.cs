@@ -34,6 +34,9 @@ internal sealed class Scenario : IAsyncDisposable
 
     public int ServerPid => _server.Id;
 
+    /// <summary>The server's data directory.</summary>
+    public string DataDir => _dataDir;
+
     public static async Task<Scenario> StartAsync(BenchOptions options)
     {
         var dataDir = Directory.CreateTempSubdirectory("outpost-bench-").FullName;

@@ -17,6 +17,7 @@ public static class CommandLine
         root.Subcommands.Add(PackagingCommands.Keygen(context));
         root.Subcommands.Add(PackagingCommands.Pack(context));
         root.Subcommands.Add(PackagingCommands.Verify(context));
+        root.Subcommands.Add(DevCommand.Create(context));
         root.Subcommands.Add(AppCommands.Create(context));
         root.Subcommands.Add(CatalogCommands.Create(context));
         root.Subcommands.Add(GrainCommands.Create(context));

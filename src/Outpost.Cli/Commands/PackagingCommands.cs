@@ -25,17 +25,29 @@ internal static class PackagingCommands
         var dir = new Argument<string>("DIR") { Description = "App folder holding outpost.json" };
         var key = new Option<string>("--key") { Description = "Signing key file (from 'outpost keygen')", Required = true };
         var output = new Option<string>("--out") { Description = "Package file to write (.opk)", Required = true };
-        var command = new Command("pack", "Build a signed package (.opk) from an app folder.") { dir, key, output };
+        var npmCache = NpmCacheOption();
+        var command = new Command("pack", "Build a signed package (.opk) from an app folder and its recipe (outpost.json).") { dir, key, output, npmCache };
         command.SetAction(async (result, ct) =>
         {
             using var signingKey = SigningKey.Load(result.GetValue(key)!);
-            var info = await PackageBuilder.PackAsync(result.GetValue(dir)!, signingKey, result.GetValue(output)!, ct);
+            var info = await PackageBuilder.PackAsync(result.GetValue(dir)!, signingKey, result.GetValue(output)!, Settings(context, result.GetValue(npmCache)), ct);
             await context.Output.WriteLineAsync($"packed {info.Manifest.Title} {info.Manifest.MarketingVersion} (version {info.Manifest.Version}), {info.Size / 1024.0 / 1024.0:F1} MiB");
             await context.Output.WriteLineAsync($"app id: {info.AppId}");
             await context.Output.WriteLineAsync($"sha256: {info.Sha256}");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The <c>--npm-cache</c> option shared by <c>pack</c> and <c>dev</c>.</summary>
+    public static Option<string?> NpmCacheOption() =>
+        new("--npm-cache") { Description = "Where npm installs of recipes are kept between builds (default ~/.cache/outpost/npm, or $OUTPOST_NPM_CACHE)" };
+
+    /// <summary>Pack settings that report slow steps on standard error.</summary>
+    public static PackSettings Settings(CliContext context, string? npmCache)
+    {
+        var settings = new PackSettings { Progress = line => context.Error.WriteLine(line) };
+        return npmCache is null ? settings : settings with { NpmCacheDir = Path.GetFullPath(npmCache) };
     }
 
     public static Command Verify(CliContext context)

@@ -16,16 +16,26 @@ internal static class AppFolder
     public static void Add(PackPlan plan, string sourceDir, ExcludeMatcher exclude, string skipHostPath)
     {
         plan.AddDirectory(Location);
-        Walk(plan, sourceDir, "", exclude, skipHostPath);
+        Walk(plan, sourceDir, Location, "", relative =>
+            relative.Split('/')[^1].StartsWith('.') || relative == PackSource.ManifestFile || exclude.IsExcluded(relative), skipHostPath);
     }
 
-    private static void Walk(PackPlan plan, string hostDir, string relativeDir, ExcludeMatcher exclude, string skipHostPath)
+    /// <summary>
+    /// Adds a directory built for the package, such as an npm install, at <paramref name="location"/>: everything in
+    /// it, dotfiles included (node_modules/.bin holds links the packages use), under the same rules for names and links.
+    /// </summary>
+    public static void AddTree(PackPlan plan, string hostDir, string location)
+    {
+        plan.AddDirectory(location);
+        Walk(plan, hostDir, location, "", _ => false, skipHostPath: "");
+    }
+
+    private static void Walk(PackPlan plan, string hostDir, string location, string relativeDir, Func<string, bool> skip, string skipHostPath)
     {
         foreach (var entry in new DirectoryInfo(hostDir).EnumerateFileSystemInfos())
         {
             var relative = relativeDir.Length == 0 ? entry.Name : $"{relativeDir}/{entry.Name}";
-            if (entry.Name.StartsWith('.') || relative == PackSource.ManifestFile || exclude.IsExcluded(relative)
-                || entry.FullName == skipHostPath)
+            if (skip(relative) || entry.FullName == skipHostPath)
             {
                 continue;
             }
@@ -35,12 +45,12 @@ internal static class AppFolder
                 throw new PackageException($"cannot pack '{entry.FullName}': its name {problem}");
             }
 
-            var path = $"{Location}/{relative}";
+            var path = $"{location}/{relative}";
             switch (HostFile.KindOf(entry.FullName, followLinks: false))
             {
                 case HostFileKind.Directory:
                     plan.AddDirectory(path);
-                    Walk(plan, entry.FullName, relative, exclude, skipHostPath);
+                    Walk(plan, entry.FullName, location, relative, skip, skipHostPath);
                     break;
 
                 case HostFileKind.Regular:

@@ -6,7 +6,7 @@ internal static class PackSource
     public const string ManifestFile = "outpost.json";
 
     private const int MaxBytes = 256 * 1024;
-    private static readonly string[] _packFields = ["hostFiles", "exclude"];
+    private static readonly string[] _packFields = ["hostFiles", "exclude", "npm"];
 
     public static (AppManifest Manifest, PackOptions Options) Read(string sourceDir)
     {
@@ -64,6 +64,6 @@ internal static class PackSource
             }
         }
 
-        return new PackOptions(hostFiles, new ExcludeMatcher(exclude));
+        return new PackOptions(hostFiles, new ExcludeMatcher(exclude), NpmSource.Read(fields));
     }
 }

@@ -10,8 +10,16 @@ public static class PackageBuilder
     /// signed with <paramref name="key"/>. The same folder and key always give the same bytes. Throws a
     /// <see cref="PackageException"/> for anything that would make the package unusable or rejected by a reader.
     /// </summary>
-    public static async Task<PackageInfo> PackAsync(string sourceDir, SigningKey key, string outFile, CancellationToken ct = default)
+    public static Task<PackageInfo> PackAsync(string sourceDir, SigningKey key, string outFile, CancellationToken ct = default) =>
+        PackAsync(sourceDir, key, outFile, new PackSettings(), ct);
+
+    /// <summary>
+    /// Packs <paramref name="sourceDir"/> like <see cref="PackAsync(string, SigningKey, string, CancellationToken)"/>,
+    /// fetching what its recipe names from npm as <paramref name="settings"/> say.
+    /// </summary>
+    public static async Task<PackageInfo> PackAsync(string sourceDir, SigningKey key, string outFile, PackSettings settings, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrEmpty(sourceDir);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentException.ThrowIfNullOrEmpty(outFile);
@@ -23,10 +31,24 @@ public static class PackageBuilder
         }
 
         var (manifest, options) = PackSource.Read(source);
+        if (settings.Version is { } version)
+        {
+            manifest = manifest with { Version = version };
+            ManifestValidator.Validate(manifest);
+        }
+
         var plan = new PackPlan();
         try
         {
+            // npm first: a first build writes the recipe's lock file into the folder, and the package must hold it.
+            if (options.Npm is { } npm)
+            {
+                var installed = await NpmInstaller.InstallAsync(npm, source, settings, ct);
+                AppFolder.AddTree(plan, Path.Combine(installed, "node_modules"), npm.Location + "/node_modules");
+            }
+
             AppFolder.Add(plan, source, options.Exclude, skipHostPath: Path.GetFullPath(outFile));
+
             await HostFiles.AddAsync(plan, options.HostFiles, ct);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)

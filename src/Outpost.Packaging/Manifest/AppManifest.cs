@@ -39,6 +39,13 @@ public sealed record AppManifest
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Port { get; init; }
 
+    /// <summary>
+    /// Memory the app asks for in MiB (16..65536), for apps that need more or less than the server's default per grain.
+    /// The server grants at most its own maximum. 0 (absent): the server's default.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int MemoryMiB { get; init; }
+
     /// <summary>Descriptive information for app listings.</summary>
     public AppMetadata Metadata { get; init; } = new();
 }

@@ -18,8 +18,11 @@ internal static class ManifestJsonReader
     private static readonly string[] _rootFields =
     [
         "manifestVersion", "title", "version", "marketingVersion", "actions", "permissions", "roles", "sandbox",
-        "command", "port", "metadata",
+        "command", "port", "memoryMiB", "metadata",
     ];
+
+    /// <summary>What a valid "memoryMiB" is, for error messages.</summary>
+    public const string MemoryExpectation = "an integer from 16 to 65536 (MiB)";
 
     private static readonly string[] _rootFieldsWithPack = [.. _rootFields, PackSection];
     private static readonly string[] _actionFields = ["id", "title", "nounPhrase"];
@@ -66,6 +69,7 @@ internal static class ManifestJsonReader
             Sandbox = ReadSandbox(fields),
             Command = ReadCommand(fields),
             Port = fields.OptionalInt("port", "an integer from 1 to 65535") ?? 0,
+            MemoryMiB = fields.OptionalInt("memoryMiB", MemoryExpectation) ?? 0,
             Metadata = ReadMetadata(fields),
         };
     }

@@ -42,6 +42,10 @@ internal static partial class ManifestValidator
 
         ValidateCommand(manifest.Command);
         ValidatePort(manifest);
+        if (manifest.MemoryMiB != 0 && manifest.MemoryMiB is < 16 or > 65536)
+        {
+            throw JsonFields.Error("memoryMiB", $"must be {ManifestJsonReader.MemoryExpectation}: the memory the app asks for per grain");
+        }
         ValidateMetadata(manifest.Metadata ?? new AppMetadata());
     }
 

@@ -56,7 +56,7 @@ internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths
             Port = manifest.Port,
             LogFile = paths.GrainLog(grainId),
             MaxLogBytes = MaxLogBytes,
-            Limits = new SandboxLimits { MemoryBytes = s.MemoryMiB * 1024L * 1024L, MaxProcesses = s.MaxProcesses, CpuCores = s.CpuCores },
+            Limits = new SandboxLimits { MemoryBytes = MemoryMiB(manifest, s) * 1024L * 1024L, MaxProcesses = s.MaxProcesses, CpuCores = s.CpuCores },
             HostUid = Environment.IsPrivilegedProcess ? s.UidBase + grain.Number : null,
             StartTimeout = s.StartTimeout,
         };
@@ -85,4 +85,8 @@ internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths
 
     private static async Task<GrainRecord> FindGrainAsync(OutpostDbContext db, string grainId, CancellationToken ct) =>
         await db.Grains.FirstOrDefaultAsync(g => g.Id == grainId, ct) ?? throw new GrainNotFoundException($"Grain {grainId} does not exist.");
+
+    /// <summary>The app's own request when it makes one, never above the administrator's maximum.</summary>
+    internal static int MemoryMiB(AppManifest manifest, SandboxSettings settings) =>
+        manifest.MemoryMiB == 0 ? settings.MemoryMiB : Math.Min(manifest.MemoryMiB, Math.Max(settings.MaxMemoryMiB, settings.MemoryMiB));
 }

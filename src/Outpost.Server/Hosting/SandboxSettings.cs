@@ -6,6 +6,12 @@ public sealed class SandboxSettings
     /// <summary>Memory limit per grain, in MiB (no swap). Default 512.</summary>
     public int MemoryMiB { get; set; } = 512;
 
+    /// <summary>
+    /// The most memory per grain an app may ask for with the manifest's <c>memoryMiB</c>, in MiB; an app asking for
+    /// more gets this. Default 2048.
+    /// </summary>
+    public int MaxMemoryMiB { get; set; } = 2048;
+
     /// <summary>Maximum number of processes and threads per grain. Default 256.</summary>
     public int MaxProcesses { get; set; } = 256;
 

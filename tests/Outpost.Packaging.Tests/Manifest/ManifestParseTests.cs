@@ -43,6 +43,16 @@ public sealed class ManifestParseTests
         Assert.Empty(manifest.Command.Args);
         Assert.Empty(manifest.Command.Env);
         Assert.Null(manifest.Metadata.Icon);
+        Assert.Equal(0, manifest.MemoryMiB);
+        Assert.DoesNotContain("memoryMiB", System.Text.Encoding.UTF8.GetString(Packaging.Manifest.Serialize(manifest)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MemoryRequest_SurvivesSerializeAndParse()
+    {
+        var manifest = Packaging.Manifest.Parse(Edit(m => m["memoryMiB"] = 1024));
+
+        Assert.Equal(1024, Packaging.Manifest.Parse(Packaging.Manifest.Serialize(manifest)).MemoryMiB);
     }
 
     [Fact]
@@ -101,6 +111,11 @@ public sealed class ManifestParseTests
     [InlineData("port", "0", "manifest: 'port' must be an integer from 1 to 65535")]
     [InlineData("port", "70000", "manifest: 'port' must be an integer from 1 to 65535")]
     [InlineData("port", "\"8000\"", "manifest: 'port' must be an integer from 1 to 65535")]
+    [InlineData("memoryMiB", "8", "manifest: 'memoryMiB' must be an integer from 16 to 65536")]
+    [InlineData("memoryMiB", "-512", "manifest: 'memoryMiB' must be an integer from 16 to 65536")]
+    [InlineData("memoryMiB", "99999999", "manifest: 'memoryMiB' must be an integer from 16 to 65536")]
+    [InlineData("memoryMiB", "1e12", "manifest: 'memoryMiB' must be an integer from 16 to 65536")]
+    [InlineData("memoryMiB", "\"1G\"", "manifest: 'memoryMiB' must be an integer from 16 to 65536")]
     [InlineData("metadata", "{\"icon\":\"/app/icon.gif\"}", "manifest: 'metadata.icon' must name an .svg or .png file")]
     [InlineData("metadata", "{\"icon\":\"icon.svg\"}", "manifest: 'metadata.icon' must be an absolute path")]
     [InlineData("metadata", "{\"sourceUrl\":\"ftp://example.org\"}", "manifest: 'metadata.sourceUrl' must be an absolute http or https URL")]

@@ -92,11 +92,12 @@ internal sealed class OutpostHost : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<SessionCreated>())!;
     }
 
-    /// <summary>Stops a grain's sandbox; the next request starts it again.</summary>
+    /// <summary>Stops the grain's sandbox and waits until it is down; the next request through a session starts it again.</summary>
     public async Task StopGrainAsync(string grainId)
     {
-        using var response = await Api.PostAsync($"api/grains/{grainId}/stop", null);
-        await Ensure.SuccessAsync(response);
+        using var stop = await Api.PostAsync($"api/grains/{grainId}/stop", null);
+        await Ensure.SuccessAsync(stop);
+        await Wait.UntilAsync(async () => !(await GrainAsync(grainId)).Running, TimeSpan.FromSeconds(30), "the grain to stop");
     }
 
     public async Task<GrainSummary> GrainAsync(string grainId) =>

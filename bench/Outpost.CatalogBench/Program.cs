@@ -13,8 +13,10 @@ using Outpost.Server.Hosting;
 // Installing an app from a catalog (fetch catalog entry, download over loopback HTTP with size and hash checks,
 // then the normal install) against installing the same .opk by uploading it (the baseline), on one real server that
 // also publishes the catalog at its well-known URL.
-// Usage: dotnet run --project bench/Outpost.CatalogBench -c Release -- [--iterations N]
-var iterations = args.Length == 2 && args[0] == "--iterations" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+// Usage: dotnet run --project bench/Outpost.CatalogBench -c Release -- [--iterations N] [--app NAME]
+// NAME is a folder of apps/ (default notes); recipes with npm packages are fetched through the shared artifacts/npm cache.
+var iterations = OptionValue("--iterations") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 10;
+var appName = OptionValue("--app") ?? "notes";
 var repo = FindRepoRoot();
 var work = Directory.CreateTempSubdirectory("outpost-catalog-bench-").FullName;
 File.SetUnixFileMode(work, (UnixFileMode)0x1ED); // grains run as other users and must traverse the data directory
@@ -23,9 +25,10 @@ try
     var published = Directory.CreateDirectory(Path.Combine(work, "published")).FullName;
     using var appKey = SigningKey.Generate();
     using var catalogKey = SigningKey.Generate();
-    var opk = Path.Combine(published, "notes.opk");
-    Console.Error.WriteLine("packing apps/notes …");
-    var info = await PackageBuilder.PackAsync(Path.Combine(repo, "apps", "notes"), appKey, opk);
+    var opk = Path.Combine(published, $"{appName}.opk");
+    Console.Error.WriteLine($"packing apps/{appName} …");
+    var info = await PackageBuilder.PackAsync(
+        Path.Combine(repo, "apps", appName), appKey, opk, new PackSettings { NpmCacheDir = Path.Combine(repo, "artifacts", "npm") });
     await File.WriteAllBytesAsync(Path.Combine(published, CatalogBuilder.FileName), await CatalogBuilder.BuildAsync(published, catalogKey, "Bench", TimeProvider.System));
 
     var data = Path.Combine(work, "data");
@@ -88,6 +91,9 @@ finally
 {
     Directory.Delete(work, recursive: true);
 }
+
+string? OptionValue(string name) =>
+    Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 
 static string FindRepoRoot()
 {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Outpost.Data.Accounts;
 using Outpost.Data.Apps;
+using Outpost.Data.Encryption;
 using Outpost.Data.Grains;
 using Outpost.Data.Sessions;
 using Outpost.Data.Settings;
@@ -32,6 +33,12 @@ public sealed class OutpostDbContext(DbContextOptions<OutpostDbContext> options)
     public DbSet<ShareRecord> Shares => Set<ShareRecord>();
 
     public DbSet<ServerSetting> Settings => Set<ServerSetting>();
+
+    /// <summary>Master keys by id (check values only): current, rotating to, retired.</summary>
+    public DbSet<MasterKeyRecord> MasterKeys => Set<MasterKeyRecord>();
+
+    /// <summary>Server-wide keys wrapped under the master key.</summary>
+    public DbSet<WrappedKey> WrappedKeys => Set<WrappedKey>();
 
     /// <summary>
     /// Configures a context on a SQLite file. Identity picks its schema version (3: with the passkeys table) from

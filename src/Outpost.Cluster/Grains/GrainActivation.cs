@@ -53,6 +53,7 @@ internal sealed partial class GrainActivation(
         }
         catch (SandboxStartException e)
         {
+            await launcher.ReleaseAsync(GrainId);
             LogStartFailed(logger, GrainId, e.Message);
             DeactivateOnIdle();
             throw new GrainStartException($"The grain's app did not start: {e.Message}");
@@ -132,6 +133,7 @@ internal sealed partial class GrainActivation(
         TryUnlink(process.SocketPath);
         await process.StopAsync();
         await process.DisposeAsync();
+        await launcher.ReleaseAsync(GrainId);
 
         // Only now is the grain really stopped: listings must not say "stopped" while it is still being killed.
         running.Remove(GrainId, process);

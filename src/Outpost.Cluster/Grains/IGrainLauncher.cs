@@ -7,6 +7,9 @@ public interface IGrainLauncher
 {
     /// <summary>Builds the sandbox spec for a grain; throws <see cref="GrainNotFoundException"/> when the grain or its app is gone.</summary>
     Task<SandboxSpec> PrepareAsync(string grainId, CancellationToken cancellationToken);
+
+    /// <summary>Called once the sandbox of a prepared spec has fully exited (or failed to start): releases what preparing took, such as the storage's plaintext view.</summary>
+    Task ReleaseAsync(string grainId);
 }
 
 /// <summary>The grain (or the app it needs) does not exist.</summary>

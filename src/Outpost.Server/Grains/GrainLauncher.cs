@@ -4,12 +4,13 @@ using Outpost.Cluster.Grains;
 using Outpost.Data;
 using Outpost.Packaging;
 using Outpost.Sandboxing;
+using Outpost.Server.Encryption;
 using Outpost.Server.Hosting;
 
 namespace Outpost.Server.Grains;
 
 /// <summary>Builds a grain's sandbox spec from the metadata database and the server's sandbox settings.</summary>
-internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths, IOptions<SandboxSettings> settings) : IGrainLauncher
+internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths, GrainStorage storage, IOptions<SandboxSettings> settings) : IGrainLauncher
 {
     public async Task<SandboxSpec> PrepareAsync(string grainId, CancellationToken cancellationToken)
     {
@@ -22,13 +23,10 @@ internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths
         var manifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(app.ManifestJson));
         var s = settings.Value;
 
-        // Storage is created with the grain, but a grain restored from an older layout may lack it.
-        DataDirectory.CreateTraversable(paths.GrainDir(grainId));
-        if (!Directory.Exists(paths.GrainStorage(grainId)))
-        {
-            DataDirectory.CreatePrivate(paths.GrainStorage(grainId));
-        }
+        var hostUid = Environment.IsPrivilegedProcess ? s.UidBase + grain.Number : (int?)null;
 
+        // Last: once mounted, the activation releases the storage when the sandbox is gone (or failed to start).
+        var logKey = await storage.AcquireAsync(grainId, hostUid, cancellationToken);
         return new SandboxSpec
         {
             InstanceName = grainId,
@@ -40,10 +38,13 @@ internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths
             Environment = manifest.Command.Env ?? new Dictionary<string, string>(),
             Port = manifest.Port,
             LogFile = paths.GrainLog(grainId),
+            LogKey = logKey,
             MaxLogBytes = s.LogKiB * 1024L,
             Limits = new SandboxLimits { MemoryBytes = s.MemoryMiB * 1024L * 1024L, MaxProcesses = s.MaxProcesses, CpuCores = s.CpuCores },
-            HostUid = Environment.IsPrivilegedProcess ? s.UidBase + grain.Number : null,
+            HostUid = hostUid,
             StartTimeout = s.StartTimeout,
         };
     }
+
+    public Task ReleaseAsync(string grainId) => storage.ReleaseAsync(grainId, unmountNow: true);
 }

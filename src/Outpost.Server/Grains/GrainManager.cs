@@ -4,6 +4,8 @@ using Outpost.Core.Security;
 using Outpost.Data;
 using Outpost.Data.Grains;
 using Outpost.Packaging;
+using Outpost.Sandboxing;
+using Outpost.Server.Encryption;
 using Outpost.Server.Hosting;
 using Outpost.Server.Sessions;
 
@@ -16,6 +18,8 @@ internal sealed partial class GrainManager(
     IGrainFactory grains,
     RunningGrains running,
     SessionCache sessions,
+    KeyRing keys,
+    GrainStorage storage,
     TimeProvider time,
     ILogger<GrainManager> logger)
 {
@@ -46,8 +50,9 @@ internal sealed partial class GrainManager(
             OwnerId = ownerId,
             CreatedAt = time.GetUtcNow(),
         };
+        // Its encrypted storage is created on first start, under this key.
+        keys.AssignGrainKey(grain);
         DataDirectory.CreateTraversable(paths.GrainDir(grain.Id));
-        DataDirectory.CreatePrivate(paths.GrainStorage(grain.Id));
         db.Grains.Add(grain);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -127,7 +132,16 @@ internal sealed partial class GrainManager(
         FuelUsed = grain.FuelUsed,
     };
 
-    public Task StopAsync(string grainId) => grains.GetGrain<IGrainActivation>(grainId).Stop();
+    /// <summary>Stops the grain's sandbox (native) and unmounts its storage's plaintext view (both kinds).</summary>
+    public async Task StopAsync(string grainId)
+    {
+        await grains.GetGrain<IGrainActivation>(grainId).Stop();
+        await storage.UnmountIfUnusedAsync(grainId);
+    }
+
+    /// <summary>The grain's log (its app's output and the sandbox's events), decrypted.</summary>
+    public async Task<string> ReadLogAsync(string grainId, CancellationToken ct) =>
+        BoundedLog.ReadAll(paths.GrainLog(grainId), await storage.LogKeyAsync(grainId, ct));
 
     /// <summary>Stops the grain, forgets its sessions and deletes its storage and log for good.</summary>
     public async Task DeleteAsync(GrainRecord grain, CancellationToken ct)

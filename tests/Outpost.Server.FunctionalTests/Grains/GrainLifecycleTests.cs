@@ -79,7 +79,7 @@ public sealed class GrainLifecycleTests
         Assert.False(Directory.Exists(host.Paths.GrainDir(grainId)));
     }
 
-    private static async Task CreateNoteAsync(BrowserClient browser, Uri origin, string title)
+    internal static async Task CreateNoteAsync(BrowserClient browser, Uri origin, string title)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(origin, "api/notes")) { Content = JsonContent.Create(new { title, body = "text" }) };
         request.Headers.Add("Origin", origin.GetLeftPart(UriPartial.Authority));
@@ -119,9 +119,9 @@ public sealed class GrainLifecycleTests
 
     private static bool IsInGrain(string procDir, string grainId)
     {
-        // The grain's storage is bind-mounted at /var inside its sandbox; mountinfo names the source directory
-        // (relative to its filesystem), which ends in the grain id.
+        // The grain's storage is its encrypted storage's plaintext view, bind-mounted at /var inside its sandbox;
+        // mountinfo names the view's source, the grain's cipher directory.
         var mounts = File.ReadAllText(Path.Combine(procDir, "mountinfo"));
-        return mounts.Contains($"/{grainId}/var ", StringComparison.Ordinal);
+        return mounts.Contains($"/{grainId}/encrypted ", StringComparison.Ordinal);
     }
 }

@@ -19,15 +19,7 @@ internal static class KeyCommands
             var dir = result.GetValue(data) ?? Environment.GetEnvironmentVariable("OUTPOST__DATADIR") ?? OutpostOptions.DefaultDataDir();
             var paths = new DataPaths(dir);
             var rotation = new KeyRotation(paths, TimeProvider.System, context.Output);
-            KeyRotationResult done;
-            try
-            {
-                done = await rotation.RunAsync(MasterKeyInputs.Current(Environment.GetEnvironmentVariable), MasterKeyInputs.New(Environment.GetEnvironmentVariable), ct);
-            }
-            catch (InvalidOperationException e)
-            {
-                throw new CliException(e.Message);
-            }
+            var done = await rotation.RunAsync(MasterKeyInputs.Current(Environment.GetEnvironmentVariable), MasterKeyInputs.New(Environment.GetEnvironmentVariable), ct);
 
             await context.Output.WriteLineAsync($"""
                 Master key rotated: {done.OldKeyId} -> {done.NewKeyId} ({done.KeysRewrapped} keys re-wrapped, no data re-encrypted).

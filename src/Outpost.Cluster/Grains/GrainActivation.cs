@@ -51,9 +51,15 @@ internal sealed partial class GrainActivation(
         {
             process = await driver.StartAsync(spec);
         }
-        catch (SandboxStartException e)
+        catch (Exception e)
         {
+            // Whatever went wrong, what preparing took (the storage's plaintext view) must not stay behind.
             await launcher.ReleaseAsync(GrainId);
+            if (e is not SandboxStartException)
+            {
+                throw;
+            }
+
             LogStartFailed(logger, GrainId, e.Message);
             DeactivateOnIdle();
             throw new GrainStartException($"The grain's app did not start: {e.Message}");

@@ -55,17 +55,44 @@ internal static class EncryptedLogFormat
         return output.ToArray();
     }
 
-    /// <summary>The last plaintext byte of the log, or -1 when empty or unreadable.</summary>
+    /// <summary>The last plaintext byte of the log, or -1 when empty or unreadable. Skips from length to length and decrypts only the last record.</summary>
     public static int LastByte(string path, byte[] key)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        byte[]? last = null;
-        foreach (var record in Records(stream, key, Stream.Null))
+        var length = new byte[4];
+        long last = -1;
+        for (var position = (long)Header.Length; position + 4 <= stream.Length;)
         {
-            last = record;
+            stream.Position = position;
+            stream.ReadExactly(length);
+            var size = BinaryPrimitives.ReadInt32LittleEndian(length);
+            if (size is < SealedBox.Overhead or > MaxRecordBytes || position + 4 + size > stream.Length)
+            {
+                break;
+            }
+
+            last = position;
+            position += 4 + size;
         }
 
-        return last is { Length: > 0 } ? last[^1] : -1;
+        if (last < 0)
+        {
+            return -1;
+        }
+
+        stream.Position = last;
+        stream.ReadExactly(length);
+        var sealedData = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
+        stream.ReadExactly(sealedData);
+        try
+        {
+            var plaintext = SealedBox.Open(key, sealedData, Context);
+            return plaintext.Length > 0 ? plaintext[^1] : -1;
+        }
+        catch (SealedBoxException)
+        {
+            return -1;
+        }
     }
 
     private static IEnumerable<byte[]> Records(Stream stream, byte[] key, Stream notes)

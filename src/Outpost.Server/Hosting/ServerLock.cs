@@ -10,8 +10,8 @@ public sealed class ServerLock : IDisposable
 
     private ServerLock(FileStream file) => _file = file;
 
-    /// <summary>Takes the lock; throws <see cref="InvalidOperationException"/> naming <paramref name="who"/> when another process holds it.</summary>
-    public static ServerLock Acquire(DataPaths paths, string who)
+    /// <summary>Takes the lock; throws <see cref="DataDirectoryInUseException"/> (its message ending with <paramref name="what"/>) when another process holds it.</summary>
+    public static ServerLock Acquire(DataPaths paths, string what)
     {
         try
         {
@@ -26,10 +26,13 @@ public sealed class ServerLock : IDisposable
         }
         catch (IOException)
         {
-            throw new InvalidOperationException($"Another Outpost process (a server, or a key rotation) is using {paths.Root}. {who}");
+            throw new DataDirectoryInUseException($"Another Outpost process (a server, or a key rotation) is using {paths.Root}. {what}");
         }
     }
 
     /// <inheritdoc />
     public void Dispose() => _file.Dispose();
 }
+
+/// <summary>Another server or key rotation holds the data directory; the message says what to do.</summary>
+public sealed class DataDirectoryInUseException(string message) : Exception(message);

@@ -56,7 +56,7 @@ public sealed class KeyRotationTests
         await using var host = await OutpostHost.StartAsync(data: data);
         var key = await File.ReadAllTextAsync(paths.MasterKeyFile);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new KeyRotation(paths, TimeProvider.System, TextWriter.Null).RunAsync(FileKey, NewFileKey));
+        var error = await Assert.ThrowsAsync<DataDirectoryInUseException>(() => new KeyRotation(paths, TimeProvider.System, TextWriter.Null).RunAsync(FileKey, NewFileKey));
 
         Assert.Contains("Stop the server", error.Message, StringComparison.Ordinal);
         Assert.Equal(key, await File.ReadAllTextAsync(paths.MasterKeyFile));

@@ -29,6 +29,14 @@ internal sealed partial class GrainStorage(
     {
         var mount = _mounts.GetOrAdd(grainId, _ => new Mount());
         await mount.Gate.WaitAsync(ct);
+        while (!_mounts.TryGetValue(grainId, out var current) || !ReferenceEquals(current, mount))
+        {
+            // An unmount forgot this entry while we waited: a view mounted through it would be known to nobody.
+            mount.Gate.Release();
+            mount = _mounts.GetOrAdd(grainId, _ => new Mount());
+            await mount.Gate.WaitAsync(ct);
+        }
+
         try
         {
             if (mount.Volume is { IsAlive: false } dead)

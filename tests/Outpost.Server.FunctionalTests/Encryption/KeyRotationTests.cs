@@ -49,6 +49,26 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
+    public async Task Rotation_InterruptedBetweenItsLastCommitAndTheRename_TheNextStartFinishesIt()
+    {
+        using var data = new TempDir("rotate");
+        var paths = new DataPaths(data.Path);
+        var grains = await CreateGrainsAsync(data, count: 1);
+        var oldKey = await File.ReadAllTextAsync(paths.MasterKeyFile);
+        await new KeyRotation(paths, TimeProvider.System, TextWriter.Null).RunAsync(FileKey, NewFileKey);
+        // The state a crash right after the database switched keys leaves: the new key still beside the old one.
+        File.Move(paths.MasterKeyFile, paths.NewMasterKeyFile);
+        await File.WriteAllTextAsync(paths.MasterKeyFile, oldKey);
+        File.SetUnixFileMode(paths.MasterKeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var newKey = await File.ReadAllTextAsync(paths.NewMasterKeyFile);
+
+        await AssertGrainsOpenAsync(data, grains);
+
+        Assert.Equal(newKey, await File.ReadAllTextAsync(paths.MasterKeyFile));
+        Assert.False(File.Exists(paths.NewMasterKeyFile));
+    }
+
+    [Fact]
     public async Task Rotation_WhileTheServerRuns_IsRefused_AndChangesNothing()
     {
         using var data = new TempDir("rotate");

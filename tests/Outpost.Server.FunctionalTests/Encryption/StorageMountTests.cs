@@ -32,6 +32,23 @@ public sealed class StorageMountTests
     }
 
     [Fact]
+    public async Task IdleWasmGrain_ItsViewIsUnmounted_AndTheNextRequestMountsItAgain()
+    {
+        await using var host = await OutpostHost.StartAsync(new() { ["Outpost:Grains:IdleTimeout"] = "00:00:02" });
+        var probe = await host.InstallAsync((await SamplePackages.ProbeAsync()).File);
+        var grain = await host.NewGrainAsync(probe.AppId);
+        using var browser = host.Browser();
+        var origin = await browser.RedeemAsync((await host.OpenAsync(grain.Id)).Url);
+        await ProbeStorage.PutAsync(browser, origin, "still here");
+        Assert.Single(MountsUnder(host.Paths.Root));
+
+        await Wait.UntilAsync(() => Task.FromResult(MountsUnder(host.Paths.Root).Count == 0), TimeSpan.FromSeconds(60), "the idle grain's view to be unmounted");
+        using var again = await browser.Http.GetAsync(new Uri(origin, "storage"));
+
+        Assert.Equal("still here", await again.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Start_UnmountsViewsLeftMountedByACrashedServer()
     {
         using var data = new TempDir("mounts");

@@ -3,7 +3,7 @@ namespace Outpost.Sandboxing.Storage;
 /// <summary>Moves the storage of a grain created before encryption into its (mounted) encrypted storage.</summary>
 internal static class PlaintextImport
 {
-    /// <summary>Copies the tree into the encrypted view, then deletes the plaintext, so an interruption loses nothing.</summary>
+    /// <summary>Copies the tree into the encrypted view, then deletes the plaintext, so an interruption loses nothing (and importing again finishes the job).</summary>
     public static void MoveInto(string plaintextDir, string encryptedView)
     {
         CopyTree(new DirectoryInfo(plaintextDir), encryptedView);
@@ -18,6 +18,12 @@ internal static class PlaintextImport
             if (entry.LinkTarget is { } link)
             {
                 // Links are recreated as links, never followed: the app may have planted one to a host file.
+                // One already there comes from an import a crash interrupted.
+                if (new FileInfo(destination).LinkTarget is not null)
+                {
+                    File.Delete(destination);
+                }
+
                 File.CreateSymbolicLink(destination, link);
             }
             else if (entry is DirectoryInfo directory)

@@ -187,20 +187,23 @@ internal sealed partial class GrainStorage(
         var mountPoint = paths.GrainStorage(grainId);
         var password = GrainKeys.StoragePassword(grainKey);
         DataDirectory.CreateTraversable(paths.GrainDir(grainId));
-        string? legacy = null;
+        // Storage from before encryption moves aside, then into the new volume; a move interrupted by a crash is
+        // taken up again at the next mount (copying over what was already copied).
+        var legacy = mountPoint + ".plaintext";
         if (!EncryptedVolumes.IsInitialized(cipherDir))
         {
             if (Directory.Exists(mountPoint) && Directory.EnumerateFileSystemEntries(mountPoint).Any())
             {
-                legacy = mountPoint + ".plaintext";
                 Directory.Move(mountPoint, legacy);
             }
 
             await volumes.InitAsync(cipherDir, password, ct);
         }
 
-        var volume = await volumes.MountAsync(cipherDir, mountPoint, password, ownerUid, legacy, ct);
-        if (legacy is not null)
+        var importFrom = Directory.Exists(legacy) ? legacy : null;
+
+        var volume = await volumes.MountAsync(cipherDir, mountPoint, password, ownerUid, importFrom, ct);
+        if (importFrom is not null)
         {
             LogMigrated(logger, grainId);
         }

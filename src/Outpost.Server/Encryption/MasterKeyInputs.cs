@@ -49,6 +49,10 @@ public sealed record MasterKeyInputs
         return inputs;
     }
 
+    /// <summary>Says which inputs are set, never their values: records print every property by default.</summary>
+    public override string ToString() =>
+        $"MasterKeyInputs {{ {Names.Key}: {(Key is null ? "unset" : "set")}, {Names.Passphrase}: {(Passphrase is null ? "unset" : "set")} }}";
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
 

@@ -115,6 +115,29 @@ public sealed class EncryptedStorageTests
 
         Assert.False(Directory.Exists(legacy));
         Assert.Empty(FilesContaining(dir, "from before encryption"));
+    }
+
+    [Fact]
+    public async Task Mount_ImportInterruptedEarlier_IsFinished()
+    {
+        var (dir, cipherDir, mountPoint) = await NewVolumeAsync("password");
+        var legacy = Path.Combine(dir, "plaintext");
+        Directory.CreateDirectory(legacy);
+        await File.WriteAllTextAsync(Path.Combine(legacy, "a.txt"), "first");
+        File.CreateSymbolicLink(Path.Combine(legacy, "link"), "a.txt");
+        await using (var partial = await Volumes.MountAsync(cipherDir, mountPoint, "password", ownerUid: null))
+        {
+            // What a crash after copying part of the tree leaves in the volume.
+            await File.WriteAllTextAsync(Path.Combine(mountPoint, "a.txt"), "fir");
+            File.CreateSymbolicLink(Path.Combine(mountPoint, "link"), "a.txt");
+        }
+
+        await using (var volume = await Volumes.MountAsync(cipherDir, mountPoint, "password", ownerUid: null, importFrom: legacy))
+        {
+            Assert.Equal("first", await File.ReadAllTextAsync(Path.Combine(volume.MountPoint, "a.txt")));
+        }
+
+        Assert.False(Directory.Exists(legacy));
         TestDirectories.TryDelete(dir);
     }
 

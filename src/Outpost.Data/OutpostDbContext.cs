@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Outpost.Data.Accounts;
 using Outpost.Data.Apps;
 using Outpost.Data.Catalogs;
+using Outpost.Data.Encryption;
 using Outpost.Data.Grains;
 using Outpost.Data.Sessions;
 using Outpost.Data.Settings;
@@ -42,6 +43,12 @@ public sealed class OutpostDbContext(DbContextOptions<OutpostDbContext> options)
 
     /// <summary>Append-only record of who opened which grain and what they did with its sharing.</summary>
     public DbSet<AccessLog.AccessLogEntry> AccessLog => Set<AccessLog.AccessLogEntry>();
+
+    /// <summary>Master keys by id (check values only): current, rotating to, retired.</summary>
+    public DbSet<MasterKeyRecord> MasterKeys => Set<MasterKeyRecord>();
+
+    /// <summary>Server-wide keys wrapped under the master key.</summary>
+    public DbSet<WrappedKey> WrappedKeys => Set<WrappedKey>();
 
     /// <summary>
     /// Configures a context on a SQLite file. Identity picks its schema version (3: with the passkeys table) from

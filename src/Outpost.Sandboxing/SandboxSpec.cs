@@ -30,6 +30,9 @@ public sealed record SandboxSpec
     /// <summary>Host path of the grain log that receives the app's stdout and stderr.</summary>
     public required string LogFile { get; init; }
 
+    /// <summary>When set (32 bytes), the grain log is encrypted at rest with this key (see <see cref="BoundedLog"/>).</summary>
+    public byte[]? LogKey { get; init; }
+
     /// <summary>Size at which the grain log is rotated; at most twice this is kept. Default 1 MiB.</summary>
     public long MaxLogBytes { get; init; } = 1024 * 1024;
 

@@ -14,6 +14,7 @@ public static class CommandLine
         var context = new CliContext(output, error);
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(AdminTokenCommand.Create(context));
+        root.Subcommands.Add(KeyCommands.Create(context));
         root.Subcommands.Add(PackagingCommands.Keygen(context));
         root.Subcommands.Add(PackagingCommands.Pack(context));
         root.Subcommands.Add(PackagingCommands.Verify(context));
@@ -28,7 +29,7 @@ public static class CommandLine
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
-        catch (Exception e) when (e is CliException or PackageException or OutpostApiException)
+        catch (Exception e) when (e is CliException or PackageException or OutpostApiException or Server.Encryption.MasterKeyException or Server.Hosting.DataDirectoryInUseException or Sandboxing.Storage.EncryptedVolumeException)
         {
             await error.WriteLineAsync($"error: {e.Message}");
             return 1;

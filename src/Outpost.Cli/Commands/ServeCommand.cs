@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Outpost.Server.Accounts;
+using Outpost.Server.Encryption;
 using Outpost.Server.Hosting;
 
 namespace Outpost.Cli.Commands;
@@ -32,6 +33,16 @@ internal static class ServeCommand
                 Data directory: {paths.Root}
                 API token for the command line: outpost admin-token --data {paths.Root}
                 """);
+            var key = app.Services.GetRequiredService<MasterKeyInfo>();
+            await context.Output.WriteLineAsync($"Master key: {key.Source} (key id {key.Id})");
+            if (key.Created)
+            {
+                await context.Output.WriteLineAsync(
+                    $"\nA new master key was created: {key.Source}\n" +
+                    "Every grain is encrypted under it. Keep a copy somewhere safe, apart from the data directory:\n" +
+                    "without it, nobody (not even you) can read the grains again. See docs/encryption.md.");
+            }
+
             if (app.Services.GetRequiredService<SetupLink>().UrlFor(url) is { } setup)
             {
                 await context.Output.WriteLineAsync($"""

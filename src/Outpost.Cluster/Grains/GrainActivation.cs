@@ -51,8 +51,15 @@ internal sealed partial class GrainActivation(
         {
             process = await StartOrRollBackAsync(spec);
         }
-        catch (SandboxStartException e)
+        catch (Exception e)
         {
+            // Whatever went wrong, what preparing took (the storage's plaintext view) must not stay behind.
+            await launcher.ReleaseAsync(GrainId);
+            if (e is not SandboxStartException)
+            {
+                throw;
+            }
+
             LogStartFailed(logger, GrainId, e.Message);
             DeactivateOnIdle();
             throw new GrainStartException($"The grain's app did not start: {e.Message}");
@@ -83,6 +90,8 @@ internal sealed partial class GrainActivation(
         }
         catch (SandboxStartException e)
         {
+            // A rollback restores the storage as it is on disk, so its plaintext view must be gone first.
+            await launcher.ReleaseAsync(GrainId);
             var previous = await launcher.StartFailedAsync(GrainId, e.Message, CancellationToken.None);
             if (previous is null)
             {
@@ -157,6 +166,7 @@ internal sealed partial class GrainActivation(
         TryUnlink(process.SocketPath);
         await process.StopAsync();
         await process.DisposeAsync();
+        await launcher.ReleaseAsync(GrainId);
 
         // Only now is the grain really stopped: listings must not say "stopped" while it is still being killed.
         running.Remove(GrainId, process);

@@ -17,6 +17,8 @@ public interface IGrainLauncher
 
     /// <summary>The sandbox built from the last <see cref="PrepareAsync"/> is ready: a move to a new version is final.</summary>
     Task StartedAsync(string grainId, CancellationToken cancellationToken);
+    /// <summary>Called once the sandbox of a prepared spec has fully exited (or failed to start): releases what preparing took, such as the storage's plaintext view.</summary>
+    Task ReleaseAsync(string grainId);
 }
 
 /// <summary>The grain (or the app it needs) does not exist.</summary>

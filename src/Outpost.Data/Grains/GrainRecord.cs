@@ -41,6 +41,12 @@ public sealed class GrainRecord
 
     /// <summary>Gas used by this grain so far: WebAssembly fuel, about one unit per instruction executed.</summary>
     public long FuelUsed { get; set; }
+
+    /// <summary>The grain's own storage key (random, 32 bytes), wrapped under the master key; null for a grain created before encryption.</summary>
+    public byte[]? StorageKey { get; set; }
+
+    /// <summary>Id of the master key that wraps <see cref="StorageKey"/>.</summary>
+    public string? StorageKeyId { get; set; }
 }
 
 internal sealed class GrainRecordConfiguration : IEntityTypeConfiguration<GrainRecord>
@@ -55,5 +61,6 @@ internal sealed class GrainRecordConfiguration : IEntityTypeConfiguration<GrainR
         builder.Property(g => g.UpdateNote).HasMaxLength(2000);
         builder.HasIndex(g => g.OwnerId);
         builder.HasIndex(g => g.AppId);
+        builder.Property(g => g.StorageKeyId).HasMaxLength(16);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Outpost.Core.Security;
 
 namespace Outpost.Sandboxing;
 
@@ -12,6 +13,8 @@ namespace Outpost.Sandboxing;
 /// filling the host's disk, and the one predecessor keeps the lines just before a rotation.
 /// The file is opened for each append rather than held open, so nothing needs disposing and an
 /// operator may delete or move the files at any time.
+/// With a key, the log is encrypted at rest (see <see cref="EncryptedLogFormat"/>): an app's output may hold
+/// anything the app knows, so it deserves the same protection as the grain's storage.
 /// </remarks>
 public sealed class BoundedLog
 {
@@ -20,20 +23,37 @@ public sealed class BoundedLog
     private readonly Lock _gate = new();
     private readonly string _path;
     private readonly long _maxBytes;
+    private readonly byte[]? _key;
     private long _size;
     private bool _atLineStart;
 
-    /// <summary>Opens (or creates) the log at <paramref name="path"/>, rotating at <paramref name="maxBytes"/>.</summary>
-    public BoundedLog(string path, long maxBytes)
+    /// <summary>
+    /// Opens (or creates) the log at <paramref name="path"/>, rotating at <paramref name="maxBytes"/>; with a
+    /// <paramref name="key"/> (32 bytes) every record is encrypted.
+    /// </summary>
+    public BoundedLog(string path, long maxBytes, byte[]? key = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
+        if (key is not null && key.Length != SealedBox.KeySize)
+        {
+            throw new ArgumentException($"A log key has {SealedBox.KeySize} bytes.", nameof(key));
+        }
+
         _path = Path.GetFullPath(path);
         _maxBytes = maxBytes;
+        _key = key;
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        if (key is not null && !EncryptedLogFormat.HasHeader(_path))
+        {
+            // A log from before encryption (or not a log at all): it must not stay on disk in the clear.
+            File.Delete(_path);
+            File.Delete(_path + RotatedSuffix);
+        }
+
         var existing = new FileInfo(_path);
         _size = existing.Exists ? existing.Length : 0;
-        _atLineStart = _size == 0 || LastByte(_path) == (byte)'\n';
+        _atLineStart = _size == 0 || (key is null ? LastByte(_path) : EncryptedLogFormat.LastByte(_path, key)) == (byte)'\n';
     }
 
     /// <summary>Appends raw bytes (an app's output, possibly partial lines).</summary>
@@ -52,14 +72,20 @@ public sealed class BoundedLog
 
         lock (_gate)
         {
-            if (_size > 0 && _size + data.Length > _maxBytes)
+            ReadOnlySpan<byte> record = _key is null ? data : EncryptedLogFormat.Record(_key, data);
+            if (_size > 0 && _size + record.Length > _maxBytes)
             {
                 File.Move(_path, _path + RotatedSuffix, overwrite: true);
                 _size = 0;
             }
 
             using var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-            stream.Write(data);
+            if (_key is not null && stream.Length == 0)
+            {
+                stream.Write(EncryptedLogFormat.Header);
+            }
+
+            stream.Write(record);
             _size = stream.Length;
             _atLineStart = data[^1] == (byte)'\n';
         }
@@ -75,8 +101,8 @@ public sealed class BoundedLog
         }
     }
 
-    /// <summary>Reads the rotated predecessor (if any) followed by the current log, as UTF-8 text.</summary>
-    public static string ReadAll(string path)
+    /// <summary>Reads the rotated predecessor (if any) followed by the current log, as UTF-8 text; <paramref name="key"/> decrypts an encrypted log.</summary>
+    public static string ReadAll(string path, byte[]? key = null)
     {
         var builder = new StringBuilder();
         foreach (var file in new[] { path + RotatedSuffix, path })
@@ -84,8 +110,15 @@ public sealed class BoundedLog
             try
             {
                 using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var reader = new StreamReader(stream, Encoding.UTF8);
-                builder.Append(reader.ReadToEnd());
+                if (key is null)
+                {
+                    using var reader = new StreamReader(stream, Encoding.UTF8);
+                    builder.Append(reader.ReadToEnd());
+                }
+                else
+                {
+                    builder.Append(Encoding.UTF8.GetString(EncryptedLogFormat.ReadAll(stream, key)));
+                }
             }
             catch (FileNotFoundException)
             {
@@ -101,9 +134,9 @@ public sealed class BoundedLog
     }
 
     /// <summary>The last <paramref name="count"/> lines of the log (for error messages).</summary>
-    internal static string Tail(string path, int count)
+    internal static string Tail(string path, int count, byte[]? key)
     {
-        var lines = ReadAll(path).TrimEnd('\n').Split('\n');
+        var lines = ReadAll(path, key).TrimEnd('\n').Split('\n');
         return string.Join('\n', lines[Math.Max(0, lines.Length - count)..]);
     }
 

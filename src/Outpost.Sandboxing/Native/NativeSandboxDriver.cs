@@ -36,7 +36,7 @@ public sealed class NativeSandboxDriver : ISandboxDriver
 
         Guard(spec, () => SandboxDirectories.PrepareStorage(spec.StorageDir, spec.HostUid), "cannot prepare the storage directory");
         Guard(spec, () => SandboxDirectories.PrepareRuntime(spec.RuntimeDir, spec.HostUid), "cannot prepare the runtime directory");
-        var log = Guard(spec, () => new BoundedLog(spec.LogFile, spec.MaxLogBytes), "cannot open the grain log");
+        var log = Guard(spec, () => new BoundedLog(spec.LogFile, spec.MaxLogBytes, spec.LogKey), "cannot open the grain log");
         log.AppendLine($"[outpost] starting sandbox {spec.InstanceName}: {spec.Command}");
         if (spec.HostUid is null && Environment.IsPrivilegedProcess)
         {
@@ -161,7 +161,7 @@ public sealed class NativeSandboxDriver : ISandboxDriver
     {
         log?.AppendLine("[outpost] " + reason);
         _logger.SandboxStartFailed(spec.InstanceName, reason);
-        var message = $"Sandbox {spec.InstanceName} failed to start: {reason}\n--- last lines of {spec.LogFile} ---\n{BoundedLog.Tail(spec.LogFile, LogTailLines)}";
+        var message = $"Sandbox {spec.InstanceName} failed to start: {reason}\n--- last lines of {spec.LogFile} ---\n{BoundedLog.Tail(spec.LogFile, LogTailLines, spec.LogKey)}";
         return inner is null ? new SandboxStartException(message) : new SandboxStartException(message, inner);
     }
 }

@@ -43,7 +43,8 @@ internal static class SandboxDirectories
         File.SetUnixFileMode(directory, OwnerOnly);
     }
 
-    private static void ChownTree(string directory, int uid)
+    /// <summary>Gives a tree to <paramref name="uid"/> without following links.</summary>
+    public static void ChownTree(string directory, int uid)
     {
         Chown(directory, uid);
         foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())

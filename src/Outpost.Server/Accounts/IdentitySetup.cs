@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Outpost.Data;
 using Outpost.Data.Accounts;
@@ -38,6 +39,9 @@ internal static class IdentitySetup
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<AccountClaimsFactory>()
             .AddPasswordValidator<CommonPasswordValidator>();
+
+        // Authenticator keys and recovery codes are secrets: encrypted in the database (docs/encryption.md).
+        services.Replace(ServiceDescriptor.Scoped<IUserStore<Account>, Encryption.ProtectedUserStore>());
 
         // "Sign out everywhere" changes the security stamp; cookies re-check it this often.
         services.AddOptions<SecurityStampValidatorOptions>()

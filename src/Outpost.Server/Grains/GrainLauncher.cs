@@ -5,17 +5,19 @@ using Outpost.Data;
 using Outpost.Data.Grains;
 using Outpost.Packaging;
 using Outpost.Sandboxing;
+using Outpost.Server.Encryption;
 using Outpost.Server.Hosting;
 using Outpost.Server.Updates;
 
 namespace Outpost.Server.Grains;
 
 /// <summary>
-/// Builds a grain's sandbox spec from the metadata database and the server's sandbox settings. This is where a
-/// stopped grain moves to a newer app version (see <see cref="GrainMoves"/>), so updates happen on the next start
-/// without anyone clicking.
+/// Builds a grain's sandbox spec from the metadata database and the server's sandbox settings, and mounts the
+/// plaintext view of its encrypted storage. This is where a stopped grain moves to a newer app version (see
+/// <see cref="GrainMoves"/>), so updates happen on the next start without anyone clicking.
 /// </summary>
-internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths, GrainMoves moves, IOptions<SandboxSettings> settings) : IGrainLauncher
+internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths, GrainMoves moves, GrainStorage storage, IOptions<SandboxSettings> settings)
+    : IGrainLauncher
 {
     private long MaxLogBytes => settings.Value.LogKiB * 1024L;
 
@@ -27,13 +29,6 @@ internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths
         var app = await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == grain.AppId, cancellationToken)
             ?? throw new GrainNotFoundException($"The app of grain {grainId} ({grain.AppId}) is not installed.");
 
-        // Storage is created with the grain, but a grain restored from an older layout may lack it.
-        DataDirectory.CreateTraversable(paths.GrainDir(grainId));
-        if (!Directory.Exists(paths.GrainStorage(grainId)))
-        {
-            DataDirectory.CreatePrivate(paths.GrainStorage(grainId));
-        }
-
         var target = GrainVersions.Target(app, grain);
         if (target != grain.AppVersion && await db.AppVersions.AnyAsync(v => v.AppId == app.AppId && v.Version == target, cancellationToken))
         {
@@ -44,6 +39,11 @@ internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths
             ?? throw new GrainNotFoundException($"Version {grain.AppVersion} of {app.Title}, which grain {grainId} runs, is not installed.");
         var manifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(version.ManifestJson));
         var s = settings.Value;
+        var hostUid = Environment.IsPrivilegedProcess ? s.UidBase + grain.Number : (int?)null;
+
+        // Last (after any move, whose snapshot copies the storage as it is on disk): once mounted, the activation
+        // releases the storage when the sandbox is gone (or failed to start).
+        var logKey = await storage.AcquireAsync(grainId, hostUid, cancellationToken);
         return new SandboxSpec
         {
             InstanceName = grainId,
@@ -55,9 +55,10 @@ internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths
             Environment = manifest.Command.Env ?? new Dictionary<string, string>(),
             Port = manifest.Port,
             LogFile = paths.GrainLog(grainId),
+            LogKey = logKey,
             MaxLogBytes = MaxLogBytes,
             Limits = new SandboxLimits { MemoryBytes = MemoryMiB(manifest, s) * 1024L * 1024L, MaxProcesses = s.MaxProcesses, CpuCores = s.CpuCores },
-            HostUid = Environment.IsPrivilegedProcess ? s.UidBase + grain.Number : null,
+            HostUid = hostUid,
             StartTimeout = s.StartTimeout,
         };
     }
@@ -89,4 +90,6 @@ internal sealed class GrainLauncher(IServiceScopeFactory scopes, DataPaths paths
     /// <summary>The app's own request when it makes one, never above the administrator's maximum.</summary>
     internal static int MemoryMiB(AppManifest manifest, SandboxSettings settings) =>
         manifest.MemoryMiB == 0 ? settings.MemoryMiB : Math.Min(manifest.MemoryMiB, Math.Max(settings.MaxMemoryMiB, settings.MemoryMiB));
+
+    public Task ReleaseAsync(string grainId) => storage.ReleaseAsync(grainId, unmountNow: true);
 }

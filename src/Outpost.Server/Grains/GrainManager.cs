@@ -5,7 +5,9 @@ using Outpost.Data;
 using Outpost.Data.AccessLog;
 using Outpost.Data.Grains;
 using Outpost.Packaging;
+using Outpost.Sandboxing;
 using Outpost.Server.AccessLog;
+using Outpost.Server.Encryption;
 using Outpost.Server.Hosting;
 using Outpost.Server.Sessions;
 
@@ -20,6 +22,8 @@ internal sealed partial class GrainManager(
     SessionCache sessions,
     AccessLogWriter log,
     Sharing.GrainAccess access,
+    KeyRing keys,
+    GrainStorage storage,
     TimeProvider time,
     ILogger<GrainManager> logger)
 {
@@ -51,8 +55,9 @@ internal sealed partial class GrainManager(
             CreatedAt = time.GetUtcNow(),
             AppVersion = app.PinnedVersion ?? app.Version,
         };
+        // Its encrypted storage is created on first start, under this key.
+        keys.AssignGrainKey(grain);
         DataDirectory.CreateTraversable(paths.GrainDir(grain.Id));
-        DataDirectory.CreatePrivate(paths.GrainStorage(grain.Id));
         db.Grains.Add(grain);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -170,7 +175,16 @@ internal sealed partial class GrainManager(
         UpdateNote = grain.UpdateNote,
     };
 
-    public Task StopAsync(string grainId) => grains.GetGrain<IGrainActivation>(grainId).Stop();
+    /// <summary>Stops the grain's sandbox (native) and unmounts its storage's plaintext view (both kinds).</summary>
+    public async Task StopAsync(string grainId)
+    {
+        await grains.GetGrain<IGrainActivation>(grainId).Stop();
+        await storage.UnmountIfUnusedAsync(grainId);
+    }
+
+    /// <summary>The grain's log (its app's output and the sandbox's events), decrypted.</summary>
+    public async Task<string> ReadLogAsync(string grainId, CancellationToken ct) =>
+        BoundedLog.ReadAll(paths.GrainLog(grainId), await storage.LogKeyAsync(grainId, ct));
 
     /// <summary>Stops the grain, forgets its sessions and deletes its storage and log for good.</summary>
     public async Task DeleteAsync(GrainRecord grain, CancellationToken ct)

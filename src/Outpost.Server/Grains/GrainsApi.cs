@@ -2,9 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Outpost.Data;
-using Outpost.Sandboxing;
 using Outpost.Server.Accounts;
-using Outpost.Server.Hosting;
 using Outpost.Server.Sessions;
 
 namespace Outpost.Server.Grains;
@@ -116,14 +114,14 @@ internal static class GrainsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> LogsAsync(string id, ClaimsPrincipal user, GrainManager service, DataPaths paths, CancellationToken ct)
+    private static async Task<IResult> LogsAsync(string id, ClaimsPrincipal user, GrainManager service, CancellationToken ct)
     {
         if (await service.FindOwnedAsync(id, user.AccountId(), user.IsAdmin(), ct) is null)
         {
             return NoSuchGrain(id);
         }
 
-        return TypedResults.Text(BoundedLog.ReadAll(paths.GrainLog(id)), "text/plain; charset=utf-8");
+        return TypedResults.Text(await service.ReadLogAsync(id, ct), "text/plain; charset=utf-8");
     }
 
     private static async Task<IResult> OpenAsync(string id, HttpContext context, ClaimsPrincipal user, OutpostDbContext db, Sharing.GrainAccess access, SessionService sessions, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Outpost.Sandboxing;
 using Outpost.Sandboxing.Wasm;
+using Outpost.Server.Encryption;
 using Outpost.Server.Hosting;
 using Outpost.Server.Sessions;
 
@@ -10,12 +11,15 @@ namespace Outpost.Server.Grains;
 /// <summary>
 /// Serves WebAssembly grains: one shared engine, each app version's module compiled once (and cached on disk across
 /// restarts), a fresh instance per request. There is no process to start or stop, so these grains need no Orleans
-/// activation; what they use is metered as fuel and charged to the grain.
+/// activation; what they use is metered as fuel and charged to the grain. Their storage (the instance's preopened
+/// directory) is the plaintext view of their encrypted storage, mounted while requests come and unmounted after the
+/// same idle time as a native grain's stop.
 /// </summary>
 internal sealed partial class WasmGrains(
     WasmRuntime runtime,
     WagiForwarder forwarder,
     GasMeter gas,
+    GrainStorage storage,
     DataPaths paths,
     IOptions<WasmSettings> settings,
     ILogger<WasmGrains> logger)
@@ -23,6 +27,19 @@ internal sealed partial class WasmGrains(
     private readonly ConcurrentDictionary<(string AppId, int Version), Lazy<Task<WasmModule>>> _modules = new();
 
     public async Task ServeAsync(HttpContext context, SessionEntry session)
+    {
+        var logKey = await storage.AcquireAsync(session.GrainId, ownerUid: null, context.RequestAborted);
+        try
+        {
+            await ServeMountedAsync(context, session, new BoundedLog(paths.GrainLog(session.GrainId), settings.Value.LogKiB * 1024L, logKey));
+        }
+        finally
+        {
+            await storage.ReleaseAsync(session.GrainId, unmountNow: false);
+        }
+    }
+
+    private async Task ServeMountedAsync(HttpContext context, SessionEntry session, BoundedLog log)
     {
         WasmModule module;
         try
@@ -32,7 +49,7 @@ internal sealed partial class WasmGrains(
         catch (WasmLoadException e)
         {
             _modules.TryRemove((session.AppId, session.AppVersion), out _);
-            GrainLog(session.GrainId).AppendLine($"[outpost] module failed to load: {e.Message}");
+            log.AppendLine($"[outpost] module failed to load: {e.Message}");
             await SessionHostPages.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "This grain could not start", e.Message);
             return;
         }
@@ -50,12 +67,12 @@ internal sealed partial class WasmGrains(
         if (response.Failure is { } failure)
         {
             LogFailure(logger, session.GrainId, failure.Kind, failure.Message);
-            GrainLog(session.GrainId).AppendLine($"[outpost] request {context.Request.Method} {context.Request.Path} stopped: {failure.Message}");
+            log.AppendLine($"[outpost] request {context.Request.Method} {context.Request.Path} stopped: {failure.Message}");
         }
 
         if (response.Stderr.Length > 0)
         {
-            GrainLog(session.GrainId).Append(response.Stderr.Span);
+            log.Append(response.Stderr.Span);
         }
     }
 
@@ -66,8 +83,6 @@ internal sealed partial class WasmGrains(
             var path = Path.Combine(paths.AppRoot(key.AppId, key.Version), session.Command.Path.TrimStart('/'));
             return runtime.LoadAsync(path);
         })).Value;
-
-    private BoundedLog GrainLog(string grainId) => new(paths.GrainLog(grainId), settings.Value.LogKiB * 1024L);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wasm grain {GrainId}: request stopped ({Kind}): {Reason}")]
     private static partial void LogFailure(ILogger logger, string grainId, WagiFailureKind kind, string reason);

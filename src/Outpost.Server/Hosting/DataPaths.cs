@@ -12,6 +12,15 @@ public sealed class DataPaths(string root)
     /// <summary>The admin API token, readable only by the server's user (its hash is in the database).</summary>
     public string AdminTokenFile => Path.Combine(Root, "admin.token");
 
+    /// <summary>The master key file (0600), created at first run unless the key comes from the environment.</summary>
+    public string MasterKeyFile => Path.Combine(Root, "master.key");
+
+    /// <summary>The new master key while <c>outpost key rotate</c> runs; it replaces <see cref="MasterKeyFile"/> at the end.</summary>
+    public string NewMasterKeyFile => Path.Combine(Root, "master.key.new");
+
+    /// <summary>Held (flock) by the running server, so that offline tools such as key rotation refuse to run beside it.</summary>
+    public string ServerLock => Path.Combine(Root, "server.lock");
+
     /// <summary>Installed packages: <c>apps/&lt;app id&gt;/&lt;version&gt;</c>.</summary>
     public string Apps => Path.Combine(Root, "apps");
 
@@ -30,7 +39,11 @@ public sealed class DataPaths(string root)
 
     public string GrainDir(string grainId) => Path.Combine(Grains, grainId);
 
+    /// <summary>Where the grain's storage is visible in plaintext, only while it runs (the mount point of its encrypted storage).</summary>
     public string GrainStorage(string grainId) => Path.Combine(GrainDir(grainId), "var");
+
+    /// <summary>The grain's storage as it is on disk: encrypted file contents and names.</summary>
+    public string GrainEncryptedStorage(string grainId) => Path.Combine(GrainDir(grainId), "encrypted");
 
     public string GrainLog(string grainId) => Path.Combine(GrainDir(grainId), "grain.log");
 

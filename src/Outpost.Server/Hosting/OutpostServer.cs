@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -8,11 +9,13 @@ using Outpost.Cluster.Grains;
 using Outpost.Data;
 using Outpost.Packaging;
 using Outpost.Sandboxing;
+using Outpost.Sandboxing.Storage;
 using Outpost.Server.AccessLog;
 using Outpost.Server.Accounts;
 using Outpost.Server.Apps;
 using Outpost.Server.Auth;
 using Outpost.Server.Catalogs;
+using Outpost.Server.Encryption;
 using Outpost.Server.Grains;
 using Outpost.Server.Sessions;
 using Outpost.Server.Settings;
@@ -36,10 +39,23 @@ public static class OutpostServer
         // The database comes first: settings changed from the admin page override the configuration.
         var paths = new DataPaths(configured.DataDir);
         DataDirectory.Prepare(paths, cleanTemp: true);
-        await using (var db = new OutpostDbContext(Database.Options(paths)))
+        var serverLock = ServerLock.Acquire(paths, "Stop it before starting this server.");
+        KeyRing keys;
+        LoadedMasterKey master;
+        try
         {
+            await using var db = new OutpostDbContext(Database.Options(paths));
             await Database.MigrateAsync(db, paths, TimeProvider.System);
+            // Before anything is written with it: a wrong key stops the start here, with nothing changed.
+            master = await MasterKeyStore.LoadOrCreateAsync(db, paths, MasterKeyInputs.Current(name => builder.Configuration[name]), TimeProvider.System);
+            keys = await KeyRing.OpenAsync(db, master.Key);
+            await new DatabaseSecrets(keys).ProtectExistingAsync(db);
             builder.Configuration.AddInMemoryCollection(await SettingsStore.LoadOverridesAsync(db));
+        }
+        catch
+        {
+            serverLock.Dispose();
+            throw;
         }
 
         var outpost = builder.Configuration.GetSection(OutpostOptions.Section).Get<OutpostOptions>() ?? new OutpostOptions();
@@ -55,6 +71,11 @@ public static class OutpostServer
             .AddFilter("Yarp", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 
         builder.Services.AddSingleton(paths);
+        // From a factory, so that disposing the app releases the lock (the container disposes only what it created).
+        builder.Services.AddSingleton(_ => serverLock);
+        builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton(new MasterKeyInfo(master.Key.Id, master.Source, master.Created));
+        builder.Services.AddSingleton<DatabaseSecrets>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new PackageLimits());
         builder.Services.AddDbContext<OutpostDbContext>(o => OutpostDbContext.UseOutpostSqlite(o, Database.ConnectionString(paths)));
@@ -62,6 +83,7 @@ public static class OutpostServer
 
         // Keys for cookies and antiforgery live with the rest of the server's state, not in the user's home.
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(paths.Root, "keys"))).SetApplicationName("outpost");
+        builder.Services.Configure<KeyManagementOptions>(o => o.XmlEncryptor = new MasterKeyXmlEncryptor(keys));
 
         AddSandboxes(builder.Services);
         AddCluster(builder, outpost);
@@ -94,6 +116,7 @@ public static class OutpostServer
         builder.Services.AddHttpForwarder();
 
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<ServerLock>();
         await using (var scope = app.Services.CreateAsyncScope())
         {
             app.Services.GetRequiredService<SetupLink>().Token =
@@ -135,6 +158,10 @@ public static class OutpostServer
         services.AddSingleton<RunningGrains>();
         services.AddSingleton<Updates.GrainMoves>();
         services.AddSingleton<IGrainLauncher, GrainLauncher>();
+        services.AddSingleton(new EncryptedVolumes(new EncryptedVolumeOptions()));
+        // Registered before the Orleans silo, so it stops after it: views are unmounted once the sandboxes are gone.
+        services.AddSingleton<GrainStorage>();
+        services.AddHostedService(sp => sp.GetRequiredService<GrainStorage>());
         services.AddSingleton<ISandboxDriver>(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<SandboxSettings>>().Value;

@@ -150,6 +150,12 @@ internal sealed class WagiForwarder
             http.Headers.Append(name, value);
         }
 
+        // 204 and 304 carry no body: Kestrel refuses even an empty write (and a Content-Length) on them.
+        if (response.Status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
+        {
+            return;
+        }
+
         http.ContentLength = response.Body.Length;
         await http.Body.WriteAsync(response.Body, context.RequestAborted);
     }

@@ -8,9 +8,10 @@ namespace Outpost.Server.Updates;
 /// <summary>
 /// Moves a stopped grain to another app version, and back if the new version does not start. Before a move the
 /// grain's storage is copied to <c>grains/&lt;id&gt;/snapshots/&lt;old version&gt;</c>; a rollback restores that
-/// copy, so an update that fails (or half-migrates the data before failing) loses nothing.
+/// copy, so an update that fails (or half-migrates the data before failing) loses nothing. The copy is of the
+/// storage as it is on disk (encrypted, unmounted), so snapshots are encrypted too and need no key to take.
 /// </summary>
-internal sealed partial class GrainMoves(DataPaths paths, TimeProvider time, ILogger<GrainMoves> logger)
+internal sealed partial class GrainMoves(DataPaths paths, Encryption.GrainStorage storage, TimeProvider time, ILogger<GrainMoves> logger)
 {
     private const int MaxReasonChars = 1200;
 
@@ -26,13 +27,14 @@ internal sealed partial class GrainMoves(DataPaths paths, TimeProvider time, ILo
         {
             try
             {
-                await StorageSnapshots.CopyAsync(paths.GrainStorage(grain.Id), paths.GrainSnapshot(grain.Id, grain.AppVersion), ct);
+                await storage.UnmountIfUnusedAsync(grain.Id);
+                await StorageSnapshots.CopyAsync(paths.GrainEncryptedStorage(grain.Id), paths.GrainSnapshot(grain.Id, grain.AppVersion), ct);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 grain.UpdateNote = $"{time.GetUtcNow():yyyy-MM-dd HH:mm} UTC: the update to app version {target} is postponed: the snapshot of the grain's data could not be taken ({e.Message}).";
                 await db.SaveChangesAsync(ct);
-                Log(grain.Id, maxLogBytes, $"outpost: update to app version {target} postponed, no snapshot: {e.Message}");
+                await LogAsync(grain.Id, maxLogBytes, $"outpost: update to app version {target} postponed, no snapshot: {e.Message}", ct);
                 LogSnapshotFailed(logger, grain.Id, target, e.Message);
                 return;
             }
@@ -40,7 +42,7 @@ internal sealed partial class GrainMoves(DataPaths paths, TimeProvider time, ILo
             grain.UpdatingFromVersion = grain.AppVersion;
         }
 
-        Log(grain.Id, maxLogBytes, $"outpost: updating from app version {grain.UpdatingFromVersion} to {target}; storage snapshot kept in {paths.GrainSnapshot(grain.Id, grain.UpdatingFromVersion.Value)}");
+        await LogAsync(grain.Id, maxLogBytes, $"outpost: updating from app version {grain.UpdatingFromVersion} to {target}; storage snapshot kept in {paths.GrainSnapshot(grain.Id, grain.UpdatingFromVersion.Value)}", ct);
         LogMoving(logger, grain.Id, grain.UpdatingFromVersion.Value, target);
         grain.AppVersion = target;
         await db.SaveChangesAsync(ct);
@@ -58,7 +60,8 @@ internal sealed partial class GrainMoves(DataPaths paths, TimeProvider time, ILo
         }
 
         var failed = grain.AppVersion;
-        await StorageSnapshots.CopyAsync(paths.GrainSnapshot(grain.Id, previous), paths.GrainStorage(grain.Id), ct);
+        await storage.UnmountIfUnusedAsync(grain.Id);
+        await StorageSnapshots.CopyAsync(paths.GrainSnapshot(grain.Id, previous), paths.GrainEncryptedStorage(grain.Id), ct);
         var shortReason = reason.Length > MaxReasonChars ? reason[..MaxReasonChars] + "…" : reason;
         grain.AppVersion = previous;
         grain.UpdatingFromVersion = null;
@@ -66,7 +69,7 @@ internal sealed partial class GrainMoves(DataPaths paths, TimeProvider time, ILo
         grain.UpdateNote =
             $"{time.GetUtcNow():yyyy-MM-dd HH:mm} UTC: the update to app version {failed} did not start, so the grain was rolled back to version {previous} with its data from before the update. It will not try version {failed} again; a newer version will be tried when it is installed. Reason: {shortReason}";
         await db.SaveChangesAsync(ct);
-        Log(grain.Id, maxLogBytes, $"outpost: app version {failed} did not start; rolled back to version {previous} and restored the storage snapshot");
+        await LogAsync(grain.Id, maxLogBytes, $"outpost: app version {failed} did not start; rolled back to version {previous} and restored the storage snapshot", ct);
         LogRolledBack(logger, grain.Id, failed, previous, shortReason);
         return true;
     }
@@ -95,7 +98,9 @@ internal sealed partial class GrainMoves(DataPaths paths, TimeProvider time, ILo
         LogMoved(logger, grain.Id, previous, grain.AppVersion);
     }
 
-    private void Log(string grainId, long maxLogBytes, string line) => new BoundedLog(paths.GrainLog(grainId), maxLogBytes).AppendLine(line);
+    // The grain log is encrypted with the grain's log key, like everything the sandbox writes to it.
+    private async Task LogAsync(string grainId, long maxLogBytes, string line, CancellationToken ct) =>
+        new BoundedLog(paths.GrainLog(grainId), maxLogBytes, await storage.LogKeyAsync(grainId, ct)).AppendLine(line);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId}: moving from app version {From} to {To}")]
     private static partial void LogMoving(ILogger logger, string grainId, int from, int to);

@@ -11,7 +11,9 @@ internal static class TestDirectories
 
         // A grain's host uid must be able to traverse to its storage and read its package, as in a
         // real installation; CreateTempSubdirectory's 0700 would hide them.
-        MakeWorldReadable(Path.GetDirectoryName(root)!);
+        // Only the shared parent itself: walking it would enter other runs' directories, and the live FUSE mounts
+        // of their encrypted-storage tests, whose gocryptfs a concurrent chmod walk can leave hanging.
+        File.SetUnixFileMode(Path.GetDirectoryName(root)!, WorldReadableDirectory);
         MakeWorldReadable(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
         return root;
@@ -29,11 +31,12 @@ internal static class TestDirectories
         return path;
     }
 
+    private const UnixFileMode WorldReadableDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
     public static void MakeWorldReadable(string path)
     {
-        const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-        File.SetUnixFileMode(path, DirectoryMode);
+        File.SetUnixFileMode(path, WorldReadableDirectory);
         if (!Directory.Exists(path))
         {
             return;

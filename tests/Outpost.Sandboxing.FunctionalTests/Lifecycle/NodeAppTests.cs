@@ -53,12 +53,13 @@ public sealed class NodeAppTests
         Assert.Equal("persisted", await File.ReadAllTextAsync(Path.Combine(env.StorageDir, "node.txt")));
     }
 
-    private static Task<ISandboxProcess> StartNodeAsync(SandboxTestEnvironment env) =>
+    internal static Task<ISandboxProcess> StartNodeAsync(SandboxTestEnvironment env, byte[]? logKey = null) =>
         env.StartAsync(env.HostileSpec() with
         {
             PackageRoot = TestApps.NodeRoot,
             Command = "/usr/bin/node",
             Args = ["/app/server.js"],
             Environment = new Dictionary<string, string> { ["PORT"] = SandboxTestEnvironment.AppPort.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            LogKey = logKey,
         });
 }

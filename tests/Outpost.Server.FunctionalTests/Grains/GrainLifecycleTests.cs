@@ -110,9 +110,9 @@ public sealed class GrainLifecycleTests
 
     private static bool IsInGrain(string procDir, string grainId)
     {
-        // The grain's storage is bind-mounted at /var inside its sandbox; mountinfo names the source directory
-        // (relative to its filesystem), which ends in the grain id.
+        // The grain's storage is its encrypted storage's plaintext view, bind-mounted at /var inside its sandbox;
+        // mountinfo names the view's source, the grain's cipher directory.
         var mounts = File.ReadAllText(Path.Combine(procDir, "mountinfo"));
-        return mounts.Contains($"/{grainId}/var ", StringComparison.Ordinal);
+        return mounts.Contains($"/{grainId}/encrypted ", StringComparison.Ordinal);
     }
 }

@@ -20,12 +20,12 @@ namespace Outpost.Server.FunctionalTests.Infrastructure;
 /// </summary>
 internal sealed class OutpostHost : IAsyncDisposable
 {
-    private readonly TempDir _data;
+    private readonly TempDir? _ownedData;
     private readonly WebApplication _app;
 
-    private OutpostHost(TempDir data, WebApplication app, int port, string token)
+    private OutpostHost(TempDir? ownedData, WebApplication app, int port, string token)
     {
-        _data = data;
+        _ownedData = ownedData;
         _app = app;
         Port = port;
         Token = token;
@@ -47,12 +47,14 @@ internal sealed class OutpostHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<OutpostHost> StartAsync(Dictionary<string, string?>? settings = null)
+    /// <summary>Starts a server in a fresh data directory, or in <paramref name="data"/> (which the caller keeps and deletes).</summary>
+    public static async Task<OutpostHost> StartAsync(Dictionary<string, string?>? settings = null, TempDir? data = null)
     {
-        var data = new TempDir("server");
+        var ownedData = data is null ? new TempDir("server") : null;
+        var dataPath = (data ?? ownedData)!.Path;
         var config = new Dictionary<string, string?>
         {
-            ["Outpost:DataDir"] = data.Path,
+            ["Outpost:DataDir"] = dataPath,
             ["Outpost:Listen"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
@@ -61,13 +63,28 @@ internal sealed class OutpostHost : IAsyncDisposable
             config[key] = value;
         }
 
-        var app = await OutpostServer.BuildAsync([], b => b.Configuration.AddInMemoryCollection(config));
+        var app = await BuildAsync(config);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
-        var token = await AdminToken.EnsureAsync(new DataPaths(data.Path), TimeProvider.System);
-        return new OutpostHost(data, app, port, token);
+        var token = await AdminToken.EnsureAsync(new DataPaths(dataPath), TimeProvider.System);
+        return new OutpostHost(ownedData, app, port, token);
     }
+
+    /// <summary>Builds (without starting) a server on <paramref name="dataDir"/>: for tests of what happens at start.</summary>
+    public static Task<WebApplication> BuildAsync(string dataDir, Dictionary<string, string?>? settings = null)
+    {
+        var config = new Dictionary<string, string?> { ["Outpost:DataDir"] = dataDir, ["Outpost:Listen"] = "http://127.0.0.1:0", ["Logging:LogLevel:Default"] = "Warning" };
+        foreach (var (key, value) in settings ?? [])
+        {
+            config[key] = value;
+        }
+
+        return BuildAsync(config);
+    }
+
+    private static Task<WebApplication> BuildAsync(Dictionary<string, string?> config) =>
+        OutpostServer.BuildAsync([], b => b.Configuration.AddInMemoryCollection(config));
 
     public async Task<AppSummary> InstallAsync(string opkPath)
     {
@@ -111,7 +128,7 @@ internal sealed class OutpostHost : IAsyncDisposable
         Api.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _data.Dispose();
+        _ownedData?.Dispose();
     }
 }
 

@@ -11,11 +11,15 @@ internal static class SamplePackages
 {
     private static readonly Lazy<Task<Packed>> NotesPackage = new(() => PackAsync("notes"));
     private static readonly Lazy<Task<Packed>> GuestbookPackage = new(() => PackAsync("guestbook-wasm"));
+    private static readonly Lazy<Task<Packed>> ProbePackage = new(() => PackAsync("probe-wasm"));
 
     public static Task<Packed> NotesAsync() => NotesPackage.Value;
 
     /// <summary>The WebAssembly guestbook; its module is compiled from C by the app's build.sh first.</summary>
     public static Task<Packed> GuestbookAsync() => GuestbookPackage.Value;
+
+    /// <summary>The WebAssembly probe (one behaviour per path, see docs/wasm-apps.md).</summary>
+    public static Task<Packed> ProbeAsync() => ProbePackage.Value;
 
     private static async Task<Packed> PackAsync(string app)
     {

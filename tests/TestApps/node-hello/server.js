@@ -30,6 +30,12 @@ const server = http.createServer((req, res) => {
     // The libuv thread pool and the grain's storage.
     fs.writeFileSync('/var/node.txt', 'persisted');
     fs.readFile('/var/node.txt', 'utf8', (err, data) => res.end(err ? 'error ' + err.code : data));
+  } else if (req.url.startsWith('/say?text=')) {
+    // Text the app both stores and prints: the encryption tests look for it on disk.
+    const text = decodeURIComponent(req.url.slice('/say?text='.length));
+    fs.writeFileSync('/var/said.txt', text);
+    console.log('said: ' + text);
+    res.end('ok');
   } else {
     res.statusCode = 404;
     res.end('not found');

@@ -519,6 +519,46 @@ namespace Outpost.Data.Migrations.Sqlite
                     b.ToTable("CatalogSubscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("Outpost.Data.Encryption.MasterKeyRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PassphraseSalt")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("MasterKeys", (string)null);
+                });
+
+            modelBuilder.Entity("Outpost.Data.Encryption.WrappedKey", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MasterKeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("WrappedKeys", (string)null);
+                });
+
             modelBuilder.Entity("Outpost.Data.Grains.GrainRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -554,6 +594,13 @@ namespace Outpost.Data.Migrations.Sqlite
 
                     b.Property<int?>("RefusedVersion")
                         .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("StorageKey")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("StorageKeyId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
                         .IsRequired()

@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Outpost.Cluster.Grains;
+using Outpost.Data;
+using Outpost.Sandboxing.Storage;
+using Outpost.Server.Hosting;
+
+namespace Outpost.Server.Encryption;
+
+/// <summary>
+/// Grains' encrypted storage: each grain's plaintext view is mounted while something uses it (a native sandbox, or
+/// WebAssembly requests) and unmounted when the sandbox has exited, or when a WebAssembly grain has been idle as
+/// long as a native one would be before its stop. At start it unmounts views a crashed server left behind.
+/// </summary>
+internal sealed partial class GrainStorage(
+    EncryptedVolumes volumes,
+    IServiceScopeFactory scopes,
+    KeyRing keys,
+    DataPaths paths,
+    IOptions<GrainLifecycleOptions> lifecycle,
+    TimeProvider time,
+    ILogger<GrainStorage> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, Mount> _mounts = new();
+
+    /// <summary>Mounts the grain's storage at <see cref="DataPaths.GrainStorage"/> (once for all users) and returns its log key.</summary>
+    public async Task<byte[]> AcquireAsync(string grainId, int? ownerUid, CancellationToken ct)
+    {
+        var mount = _mounts.GetOrAdd(grainId, _ => new Mount());
+        await mount.Gate.WaitAsync(ct);
+        while (!_mounts.TryGetValue(grainId, out var current) || !ReferenceEquals(current, mount))
+        {
+            // An unmount forgot this entry while we waited: a view mounted through it would be known to nobody.
+            mount.Gate.Release();
+            mount = _mounts.GetOrAdd(grainId, _ => new Mount());
+            await mount.Gate.WaitAsync(ct);
+        }
+
+        try
+        {
+            if (mount.Volume is { IsAlive: false } dead)
+            {
+                // gocryptfs died (killed, or out of memory): the view is gone; mount it again.
+                LogVolumeDied(logger, grainId);
+                await dead.DisposeAsync();
+                mount.Volume = null;
+            }
+
+            if (mount.Volume is null)
+            {
+                var grainKey = await GrainKeyAsync(grainId, ct);
+                mount.Volume = await MountAsync(grainId, grainKey, ownerUid, ct);
+                mount.LogKey = GrainKeys.LogKey(grainKey);
+            }
+
+            mount.Users++;
+            mount.LastUsed = time.GetTimestamp();
+            return mount.LogKey!;
+        }
+        finally
+        {
+            mount.Gate.Release();
+        }
+    }
+
+    /// <summary>One user is done; with <paramref name="unmountNow"/> the view goes as soon as nobody uses it, else when idle.</summary>
+    public async Task ReleaseAsync(string grainId, bool unmountNow)
+    {
+        if (!_mounts.TryGetValue(grainId, out var mount))
+        {
+            return;
+        }
+
+        await mount.Gate.WaitAsync();
+        try
+        {
+            mount.Users = Math.Max(0, mount.Users - 1);
+            mount.LastUsed = time.GetTimestamp();
+            if (unmountNow && mount.Users == 0)
+            {
+                await UnmountAsync(grainId, mount);
+            }
+        }
+        finally
+        {
+            mount.Gate.Release();
+        }
+    }
+
+    /// <summary>Unmounts the grain's view now if nothing uses it (a stop, the trash, a deletion).</summary>
+    public async Task UnmountIfUnusedAsync(string grainId)
+    {
+        if (!_mounts.TryGetValue(grainId, out var mount))
+        {
+            return;
+        }
+
+        await mount.Gate.WaitAsync();
+        try
+        {
+            if (mount.Users == 0)
+            {
+                await UnmountAsync(grainId, mount);
+            }
+        }
+        finally
+        {
+            mount.Gate.Release();
+        }
+    }
+
+    /// <summary>The key of the grain's encrypted log, without mounting anything.</summary>
+    public async Task<byte[]> LogKeyAsync(string grainId, CancellationToken ct) => GrainKeys.LogKey(await GrainKeyAsync(grainId, ct));
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var stale in await EncryptedVolumes.UnmountStaleAsync(paths.Grains))
+        {
+            LogStaleUnmounted(logger, stale);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        foreach (var (grainId, mount) in _mounts)
+        {
+            await mount.Gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                await UnmountAsync(grainId, mount);
+            }
+            finally
+            {
+                mount.Gate.Release();
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var idle = lifecycle.Value.IdleTimeout;
+        var period = TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(30).Ticks));
+        using var timer = new PeriodicTimer(period, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                foreach (var (grainId, mount) in _mounts)
+                {
+                    if (mount.Volume is not null && mount.Users == 0 && time.GetElapsedTime(mount.LastUsed) >= idle)
+                    {
+                        await UnmountIfUnusedAsync(grainId);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Server shutdown: StopAsync unmounts what is left.
+        }
+    }
+
+    private async Task<byte[]> GrainKeyAsync(string grainId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OutpostDbContext>();
+        var grain = await db.Grains.FirstOrDefaultAsync(g => g.Id == grainId, ct)
+            ?? throw new GrainNotFoundException($"Grain {grainId} does not exist.");
+        if (grain.StorageKey is null)
+        {
+            // A grain from before encryption: it gets its key now, and its files move in on this mount.
+            var key = keys.AssignGrainKey(grain);
+            await db.SaveChangesAsync(ct);
+            return key;
+        }
+
+        return keys.GrainKey(grain);
+    }
+
+    private async Task<MountedVolume> MountAsync(string grainId, byte[] grainKey, int? ownerUid, CancellationToken ct)
+    {
+        var cipherDir = paths.GrainEncryptedStorage(grainId);
+        var mountPoint = paths.GrainStorage(grainId);
+        var password = GrainKeys.StoragePassword(grainKey);
+        DataDirectory.CreateTraversable(paths.GrainDir(grainId));
+        // Storage from before encryption moves aside, then into the new volume; a move interrupted by a crash is
+        // taken up again at the next mount (copying over what was already copied).
+        var legacy = mountPoint + ".plaintext";
+        if (!EncryptedVolumes.IsInitialized(cipherDir))
+        {
+            if (Directory.Exists(mountPoint) && Directory.EnumerateFileSystemEntries(mountPoint).Any())
+            {
+                Directory.Move(mountPoint, legacy);
+            }
+
+            await volumes.InitAsync(cipherDir, password, ct);
+        }
+
+        var importFrom = Directory.Exists(legacy) ? legacy : null;
+
+        var volume = await volumes.MountAsync(cipherDir, mountPoint, password, ownerUid, importFrom, ct);
+        if (importFrom is not null)
+        {
+            LogMigrated(logger, grainId);
+        }
+
+        LogMounted(logger, grainId);
+        return volume;
+    }
+
+    private async Task UnmountAsync(string grainId, Mount mount)
+    {
+        if (mount.Volume is { } volume)
+        {
+            mount.Volume = null;
+            await volume.DisposeAsync();
+            LogUnmounted(logger, grainId);
+        }
+
+        if (mount.Users == 0)
+        {
+            _mounts.TryRemove(new KeyValuePair<string, Mount>(grainId, mount));
+        }
+    }
+
+    private sealed class Mount
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public MountedVolume? Volume { get; set; }
+
+        public byte[]? LogKey { get; set; }
+
+        public int Users { get; set; }
+
+        public long LastUsed { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Grain {GrainId}: encrypted storage mounted")]
+    private static partial void LogMounted(ILogger logger, string grainId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Grain {GrainId}: encrypted storage unmounted")]
+    private static partial void LogUnmounted(ILogger logger, string grainId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainId}: the encryption process of its storage died; mounting again")]
+    private static partial void LogVolumeDied(ILogger logger, string grainId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unmounted grain storage {MountPoint} left mounted by a previous run")]
+    private static partial void LogStaleUnmounted(ILogger logger, string mountPoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId}: storage from before encryption moved into encrypted storage")]
+    private static partial void LogMigrated(ILogger logger, string grainId);
+}

@@ -29,7 +29,7 @@ public sealed class NodeRedTests
         using var editor = await grain.Owner.Http.GetAsync(grain.OwnerOrigin);
         using var deployed = await DeployAsync(grain.Owner, grain.OwnerOrigin, GreeterFlow);
         using var refused = await DeployAsync(grain.Bob.Browser, grain.BobOrigin, "[]");
-        var greeting = await GetTextAsync(grain.Owner, grain.OwnerOrigin, "hello");
+        var greeting = await FlowAnswerAsync(grain.Owner, grain.OwnerOrigin, "hello");
 
         await Ensure.SuccessAsync(editor);
         Assert.Contains("Node-RED", await editor.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class NodeRedTests
 
         await host.StopGrainAsync(grain.GrainId);
 
-        Assert.Equal("hello from a deployed flow", await GetTextAsync(grain.Owner, grain.OwnerOrigin, "hello"));
+        Assert.Equal("hello from a deployed flow", await FlowAnswerAsync(grain.Owner, grain.OwnerOrigin, "hello"));
         Assert.Contains("Greeter", await GetTextAsync(grain.Owner, grain.OwnerOrigin, "flows"), StringComparison.Ordinal);
         var storage = Path.Combine(host.Paths.GrainStorage(grain.GrainId), "node-red");
         Assert.True(File.Exists(Path.Combine(storage, "flows.json")));
@@ -57,6 +57,20 @@ public sealed class NodeRedTests
         request.Headers.Add("Node-RED-API-Version", "v2");
         request.Headers.Add("Node-RED-Deployment-Type", "full");
         return await browser.Http.SendAsync(request);
+    }
+
+    /// <summary>
+    /// What a flow's HTTP endpoint answers. Node-RED opens its port (and so counts as started) before it has started
+    /// the flows, and a deploy returns before their routes exist, so the route may answer 404 for a moment.
+    /// </summary>
+    private static async Task<string> FlowAnswerAsync(BrowserClient browser, Uri origin, string path)
+    {
+        await Wait.UntilAsync(async () =>
+        {
+            using var response = await browser.Http.GetAsync(new Uri(origin, path));
+            return response.StatusCode != HttpStatusCode.NotFound;
+        }, TimeSpan.FromSeconds(60), $"the flow to answer /{path}");
+        return await GetTextAsync(browser, origin, path);
     }
 
     private static async Task<string> GetTextAsync(BrowserClient browser, Uri origin, string path)

@@ -113,6 +113,8 @@ public sealed class RestoreRefusalTests
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
             await stream.WriteAsync(backup.AsMemory(0, backup.Length / 2));
             await stream.FlushAsync();
+            // The server is receiving it (the upload is being saved) when the connection drops.
+            await Wait.UntilAsync(() => Task.FromResult(Directory.EnumerateFileSystemEntries(target.Paths.Temp).Any()), TimeSpan.FromSeconds(30), "the upload to start");
         }
 
         // The server notices the closed connection when it next reads; its scratch upload then goes.

@@ -22,6 +22,19 @@ internal static partial class BackupsApi
         return api;
     }
 
+    /// <summary>
+    /// The grain menu's "Download backup" form: the same download as the API, from a form post that carries the
+    /// antiforgery token (checked for form-bound endpoints) and the signed-in person's cookie.
+    /// </summary>
+    public static IEndpointRouteBuilder MapBackupDownloadForm(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/grains/{id}/backup", (
+            string id, [Microsoft.AspNetCore.Mvc.FromForm] string? passphrase, HttpContext context, ClaimsPrincipal user, GrainManager manager,
+            GrainBackups backups, ILoggerFactory loggers, CancellationToken ct) =>
+            BackupAsync(id, new BackupRequest { Passphrase = passphrase }, context, user, manager, backups, loggers, ct)).RequireAuthorization();
+        return app;
+    }
+
     private static async Task BackupAsync(
         string id, BackupRequest request, HttpContext context, ClaimsPrincipal user, GrainManager manager, GrainBackups backups, ILoggerFactory loggers, CancellationToken ct)
     {

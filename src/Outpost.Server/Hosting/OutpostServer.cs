@@ -141,6 +141,7 @@ public static class OutpostServer
         app.MapAppIcons();
         app.MapAccountEndpoints();
         app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapBackupsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi().MapCatalogsApi();
+        app.MapBackupDownloadForm();
         app.MapRazorComponents<Components.App>();
         return app;
     }

@@ -11,6 +11,9 @@ namespace Outpost.Server.Backups;
 /// <summary>HTTP API for grain backups: <c>POST /api/grains/{id}/backup</c> and <c>POST /api/grains/restore</c>.</summary>
 internal static partial class BackupsApi
 {
+    /// <summary>Cookie that carries why a restore from the grains page failed, to that page (which removes it).</summary>
+    public const string RestoreErrorCookie = "outpost_restore_error";
+
     // The encrypted file is at most the storage limit plus its tar headers, chunk tags and backup.json.
     private static readonly long MaxUploadBytes = BackupLimits.Default.MaxStorageBytes + (BackupLimits.Default.MaxStorageBytes / 512) + (1L << 30);
 
@@ -32,7 +35,59 @@ internal static partial class BackupsApi
             string id, [Microsoft.AspNetCore.Mvc.FromForm] string? passphrase, HttpContext context, ClaimsPrincipal user, GrainManager manager,
             GrainBackups backups, ILoggerFactory loggers, CancellationToken ct) =>
             BackupAsync(id, new BackupRequest { Passphrase = passphrase }, context, user, manager, backups, loggers, ct)).RequireAuthorization();
+        app.MapPost("/grains/restore", RestoreFormAsync).RequireAuthorization("user")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes })
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes));
         return app;
+    }
+
+    /// <summary>
+    /// The grains page's "Restore a backup" form: on success the browser goes to the new grain, otherwise back to
+    /// the grains page with the reason shown.
+    /// </summary>
+    private static async Task<IResult> RestoreFormAsync(
+        [Microsoft.AspNetCore.Mvc.FromForm] string? passphrase, IFormFile backup, HttpContext context, ClaimsPrincipal user, GrainRestores restores,
+        DataPaths paths, CancellationToken ct)
+    {
+        using var key = TryKey(passphrase, keyText: null, forNewBackup: false, out _);
+        if (key is null)
+        {
+            return Back("Give the passphrase the backup was made with.");
+        }
+
+        var upload = paths.NewTempPath("restore");
+        try
+        {
+            await using (var file = new FileStream(upload, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+            {
+                await backup.CopyToAsync(file, ct);
+            }
+
+            var result = await restores.RestoreAsync(upload, key, user.AccountId(), ct);
+            return TypedResults.Redirect($"/grains/{result.Grain.Id}");
+        }
+        catch (Exception e) when (e is BackupException or BackupNeedsAppException)
+        {
+            return Back($"The backup was not restored: {e.Message}");
+        }
+        finally
+        {
+            File.Delete(upload);
+        }
+
+        // The reason travels in a short-lived cookie, not the address: a link made elsewhere cannot put words on the page.
+        IResult Back(string message)
+        {
+            context.Response.Cookies.Append(RestoreErrorCookie, message, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict,
+                Secure = context.Request.IsHttps,
+                MaxAge = TimeSpan.FromMinutes(1),
+                Path = "/",
+            });
+            return TypedResults.Redirect("/");
+        }
     }
 
     private static async Task BackupAsync(

@@ -11,7 +11,7 @@ namespace Outpost.Server.FunctionalTests.Backups;
 public sealed class BackupPageTests
 {
     [Fact]
-    public async Task DownloadBackupForm_GivesARestorableBackup_AndRefusesWithoutItsAntiforgeryToken()
+    public async Task BackupAndRestoreForms_RoundTrip_AndTheDownloadRefusesWithoutItsAntiforgeryToken()
     {
         await using var host = await OutpostHost.StartAsync();
         var ada = await TestAccounts.SetUpAdminAsync(host);
@@ -33,7 +33,36 @@ public sealed class BackupPageTests
         await Ensure.SuccessAsync(download);
         Assert.Equal("Ada-s-notes-" + DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ".outpost-backup",
             download.Content.Headers.ContentDisposition?.FileNameStar);
-        var restored = await RestoredAsync(api, await download.Content.ReadAsByteArrayAsync());
+        var backup = await download.Content.ReadAsByteArrayAsync();
+        var restored = await RestoredAsync(api, backup);
         Assert.Equal("Ada's notes", restored.Grain.Title);
+
+        // The grains page's "Restore a backup" form: to the new grain's page, or back with the reason.
+        var home = await browser.Http.GetStringAsync(host.BaseUrl);
+        using var wrong = await browser.Http.PostAsync(new Uri(host.BaseUrl, "grains/restore"), RestoreForm(TestAccounts.FormFields(home, "restore-form"), backup, "not the passphrase"));
+        using var right = await browser.Http.PostAsync(new Uri(host.BaseUrl, "grains/restore"), RestoreForm(TestAccounts.FormFields(home, "restore-form"), backup, Passphrase));
+
+        Assert.Equal(HttpStatusCode.Redirect, wrong.StatusCode);
+        var shown = await browser.Http.GetStringAsync(new Uri(host.BaseUrl, wrong.Headers.Location!));
+        Assert.Contains("wrong passphrase for this backup", shown);
+        Assert.DoesNotContain("wrong passphrase", await browser.Http.GetStringAsync(host.BaseUrl));
+        Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+        Assert.StartsWith("/grains/", right.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var grains = (await api.GetFromJsonAsync<List<GrainSummary>>("api/grains"))!;
+        Assert.Equal(3, grains.Count);
+        Assert.Contains(grains, g => right.Headers.Location.OriginalString == $"/grains/{g.Id}");
+    }
+
+    private static MultipartFormDataContent RestoreForm(Dictionary<string, string> hidden, byte[] backup, string passphrase)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in hidden)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        form.Add(new StringContent(passphrase), "passphrase");
+        form.Add(new ByteArrayContent(backup), "backup", "notes.outpost-backup");
+        return form;
     }
 }

@@ -29,7 +29,7 @@ public static class CommandLine
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
-        catch (Exception e) when (e is CliException or PackageException or OutpostApiException or Server.Encryption.MasterKeyException or Server.Hosting.DataDirectoryInUseException or Sandboxing.Storage.EncryptedVolumeException)
+        catch (Exception e) when (e is CliException or PackageException or BackupException or OutpostApiException or Server.Encryption.MasterKeyException or Server.Hosting.DataDirectoryInUseException or Sandboxing.Storage.EncryptedVolumeException)
         {
             await error.WriteLineAsync($"error: {e.Message}");
             return 1;

@@ -4,7 +4,7 @@ using Outpost.Server.Grains;
 
 namespace Outpost.Cli.Commands;
 
-/// <summary><c>outpost grain new|open|list|stop|delete|logs</c>.</summary>
+/// <summary><c>outpost grain new|open|list|stop|delete|logs</c>; sharing and backups have their own files.</summary>
 internal static class GrainCommands
 {
     public static Command Create(CliContext context)
@@ -17,6 +17,9 @@ internal static class GrainCommands
         grain.Subcommands.Add(ShareCommands.Share(context));
         grain.Subcommands.Add(ShareCommands.Access(context));
         grain.Subcommands.Add(ShareCommands.Log(context));
+        grain.Subcommands.Add(BackupCommands.Backup(context));
+        grain.Subcommands.Add(BackupCommands.Restore(context));
+        grain.Subcommands.Add(BackupCommands.NewKey(context));
         grain.Subcommands.Add(WithGrainId("stop", "Stop a running grain (it starts again when opened).", async (client, id, ct) =>
         {
             await client.StopGrainAsync(id, ct);

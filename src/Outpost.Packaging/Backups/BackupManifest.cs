@@ -21,6 +21,12 @@ public sealed record BackupManifest
     /// <summary>The grain's title.</summary>
     public required string Title { get; init; }
 
+    /// <summary>
+    /// The account that owned the grain on the server that made the backup; shares it made are the restoring
+    /// person's on restore. Absent in backups that did not record it.
+    /// </summary>
+    public string? OwnerAccountId { get; init; }
+
     /// <summary>The app the grain runs (its signing key's app id).</summary>
     public required string AppId { get; init; }
 

@@ -130,6 +130,12 @@ public sealed class EncryptedVolumes(EncryptedVolumeOptions options)
     }
 
     /// <summary>
+    /// Gives a tree inside a mounted view to <paramref name="uid"/> without following links: files root created
+    /// through the view (a restore) belong to root, and the grain's sandbox, which runs as its own uid, must own them.
+    /// </summary>
+    public static void GiveTree(string directory, int uid) => SandboxDirectories.ChownTree(directory, uid);
+
+    /// <summary>
     /// Unmounts whatever plaintext views are mounted under <paramref name="root"/>: left by a server that crashed,
     /// they would otherwise expose grain data and keep the next start of those grains from mounting.
     /// </summary>

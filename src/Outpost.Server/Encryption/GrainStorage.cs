@@ -39,24 +39,63 @@ internal sealed partial class GrainStorage(
 
         try
         {
-            if (mount.Volume is { IsAlive: false } dead)
+            if (mount.HeldBy is { } holder)
             {
-                // gocryptfs died (killed, or out of memory): the view is gone; mount it again.
-                LogVolumeDied(logger, grainId);
-                await dead.DisposeAsync();
-                mount.Volume = null;
+                throw new GrainStartException($"This grain is {holder}; it opens again as soon as that is done. Try again in a moment.");
             }
 
-            if (mount.Volume is null)
-            {
-                var grainKey = await GrainKeyAsync(grainId, ct);
-                mount.Volume = await MountAsync(grainId, grainKey, ownerUid, ct);
-                mount.LogKey = GrainKeys.LogKey(grainKey);
-            }
-
+            await EnsureMountedAsync(grainId, mount, ownerUid, ct);
             mount.Users++;
             mount.LastUsed = time.GetTimestamp();
             return mount.LogKey!;
+        }
+        finally
+        {
+            mount.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Mounts the grain's storage for <paramref name="purpose"/> alone (a backup reading it): while held, every
+    /// <see cref="AcquireAsync"/> (a start of the grain, a WebAssembly request) fails with a
+    /// <see cref="GrainStartException"/> that names the purpose. Returns null when something uses the storage now
+    /// (the grain is running); the caller stops it and tries again. <see cref="EndHoldAsync"/> unmounts.
+    /// </summary>
+    public async Task<string?> TryHoldAsync(string grainId, int? ownerUid, string purpose, CancellationToken ct)
+    {
+        var mount = _mounts.GetOrAdd(grainId, _ => new Mount());
+        await mount.Gate.WaitAsync(ct);
+        try
+        {
+            if (!_mounts.TryGetValue(grainId, out var current) || !ReferenceEquals(current, mount) || mount.Users > 0 || mount.HeldBy is not null)
+            {
+                return null;
+            }
+
+            await EnsureMountedAsync(grainId, mount, ownerUid, ct);
+            mount.HeldBy = purpose;
+            mount.LastUsed = time.GetTimestamp();
+            return paths.GrainStorage(grainId);
+        }
+        finally
+        {
+            mount.Gate.Release();
+        }
+    }
+
+    /// <summary>Ends a hold taken with <see cref="TryHoldAsync"/> and unmounts the view: the grain may start again.</summary>
+    public async Task EndHoldAsync(string grainId)
+    {
+        if (!_mounts.TryGetValue(grainId, out var mount))
+        {
+            return;
+        }
+
+        await mount.Gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            mount.HeldBy = null;
+            await UnmountAsync(grainId, mount);
         }
         finally
         {
@@ -77,7 +116,7 @@ internal sealed partial class GrainStorage(
         {
             mount.Users = Math.Max(0, mount.Users - 1);
             mount.LastUsed = time.GetTimestamp();
-            if (unmountNow && mount.Users == 0)
+            if (unmountNow && mount.Users == 0 && mount.HeldBy is null)
             {
                 await UnmountAsync(grainId, mount);
             }
@@ -99,7 +138,7 @@ internal sealed partial class GrainStorage(
         await mount.Gate.WaitAsync();
         try
         {
-            if (mount.Users == 0)
+            if (mount.Users == 0 && mount.HeldBy is null)
             {
                 await UnmountAsync(grainId, mount);
             }
@@ -151,7 +190,7 @@ internal sealed partial class GrainStorage(
             {
                 foreach (var (grainId, mount) in _mounts)
                 {
-                    if (mount.Volume is not null && mount.Users == 0 && time.GetElapsedTime(mount.LastUsed) >= idle)
+                    if (mount.Volume is not null && mount.Users == 0 && mount.HeldBy is null && time.GetElapsedTime(mount.LastUsed) >= idle)
                     {
                         await UnmountIfUnusedAsync(grainId);
                     }
@@ -161,6 +200,25 @@ internal sealed partial class GrainStorage(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Server shutdown: StopAsync unmounts what is left.
+        }
+    }
+
+    // Under the mount's gate.
+    private async Task EnsureMountedAsync(string grainId, Mount mount, int? ownerUid, CancellationToken ct)
+    {
+        if (mount.Volume is { IsAlive: false } dead)
+        {
+            // gocryptfs died (killed, or out of memory): the view is gone; mount it again.
+            LogVolumeDied(logger, grainId);
+            await dead.DisposeAsync();
+            mount.Volume = null;
+        }
+
+        if (mount.Volume is null)
+        {
+            var grainKey = await GrainKeyAsync(grainId, ct);
+            mount.Volume = await MountAsync(grainId, grainKey, ownerUid, ct);
+            mount.LogKey = GrainKeys.LogKey(grainKey);
         }
     }
 
@@ -221,7 +279,7 @@ internal sealed partial class GrainStorage(
             LogUnmounted(logger, grainId);
         }
 
-        if (mount.Users == 0)
+        if (mount.Users == 0 && mount.HeldBy is null)
         {
             _mounts.TryRemove(new KeyValuePair<string, Mount>(grainId, mount));
         }
@@ -236,6 +294,9 @@ internal sealed partial class GrainStorage(
         public byte[]? LogKey { get; set; }
 
         public int Users { get; set; }
+
+        /// <summary>What holds the storage alone ("being backed up"), or null.</summary>
+        public string? HeldBy { get; set; }
 
         public long LastUsed { get; set; }
     }

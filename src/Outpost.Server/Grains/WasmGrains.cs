@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Outpost.Cluster.Grains;
 using Outpost.Sandboxing;
 using Outpost.Sandboxing.Wasm;
 using Outpost.Server.Encryption;
@@ -28,7 +29,18 @@ internal sealed partial class WasmGrains(
 
     public async Task ServeAsync(HttpContext context, SessionEntry session)
     {
-        var logKey = await storage.AcquireAsync(session.GrainId, ownerUid: null, context.RequestAborted);
+        byte[] logKey;
+        try
+        {
+            logKey = await storage.AcquireAsync(session.GrainId, ownerUid: null, context.RequestAborted);
+        }
+        catch (GrainStartException e)
+        {
+            // Held for a backup: the same answer a native grain's request gets.
+            await SessionHostPages.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "This grain could not start", e.Message);
+            return;
+        }
+
         try
         {
             await ServeMountedAsync(context, session, new BoundedLog(paths.GrainLog(session.GrainId), settings.Value.LogKiB * 1024L, logKey));

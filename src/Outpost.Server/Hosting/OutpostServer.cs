@@ -14,6 +14,7 @@ using Outpost.Server.AccessLog;
 using Outpost.Server.Accounts;
 using Outpost.Server.Apps;
 using Outpost.Server.Auth;
+using Outpost.Server.Backups;
 using Outpost.Server.Catalogs;
 using Outpost.Server.Encryption;
 using Outpost.Server.Grains;
@@ -139,7 +140,8 @@ public static class OutpostServer
         app.MapHealth();
         app.MapAppIcons();
         app.MapAccountEndpoints();
-        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi().MapCatalogsApi();
+        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapBackupsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi().MapCatalogsApi();
+        app.MapBackupDownloadForm();
         app.MapRazorComponents<Components.App>();
         return app;
     }
@@ -162,6 +164,10 @@ public static class OutpostServer
         // Registered before the Orleans silo, so it stops after it: views are unmounted once the sandboxes are gone.
         services.AddSingleton<GrainStorage>();
         services.AddHostedService(sp => sp.GetRequiredService<GrainStorage>());
+        // After GrainStorage, whose start unmounts views a crash left, so an interrupted restore's volume can go.
+        services.AddHostedService<Backups.InterruptedRestores>();
+        services.AddScoped<Backups.GrainBackups>();
+        services.AddScoped<Backups.GrainRestores>();
         services.AddSingleton<ISandboxDriver>(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<SandboxSettings>>().Value;

@@ -61,6 +61,13 @@ public partial class Home
     protected override async Task OnInitializedAsync()
     {
         _canCreate = HttpContext.User.CanCreate();
+        if (HttpContext.Request.Cookies[Backups.BackupsApi.RestoreErrorCookie] is { Length: > 0 } restoreError)
+        {
+            // Set by the restore form's endpoint when the restore failed; shown once.
+            _error = restoreError;
+            HttpContext.Response.Cookies.Delete(Backups.BackupsApi.RestoreErrorCookie);
+        }
+
         _apps = await AppView.LoadAsync(Db, CancellationToken.None);
         var grains = await Grains.ListAsync(HttpContext.User.AccountId(), trash: false, CancellationToken.None);
         _shared = await Grains.ListSharedWithAsync(HttpContext.User.AccountId(), CancellationToken.None);

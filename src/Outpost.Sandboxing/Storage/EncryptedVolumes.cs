@@ -17,6 +17,12 @@ public sealed class EncryptedVolumes(EncryptedVolumeOptions options)
 {
     private static readonly TimeSpan MountTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>Where the kernel's FUSE control filesystem lists connections.</summary>
+    private const string FuseConnections = "/sys/fs/fuse/connections";
+
+    /// <summary>How long a freshly mounted view has to answer its first stat.</summary>
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(15);
+
     private readonly Lazy<string> _gocryptfs = new(() => ResolveTool(options.GocryptfsPath), LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>Whether <paramref name="cipherDir"/> already holds an initialised volume.</summary>
@@ -44,7 +50,10 @@ public sealed class EncryptedVolumes(EncryptedVolumeOptions options)
     /// <paramref name="importFrom"/> names a plaintext directory whose contents move into the volume (storage from
     /// before encryption); it is deleted once copied.
     /// </summary>
-    public async Task<MountedVolume> MountAsync(string cipherDir, string mountPoint, string password, int? ownerUid, string? importFrom = null, CancellationToken ct = default)
+    public Task<MountedVolume> MountAsync(string cipherDir, string mountPoint, string password, int? ownerUid, string? importFrom = null, CancellationToken ct = default) =>
+        MountAsync(cipherDir, mountPoint, password, ownerUid, importFrom, lastTry: false, ct);
+
+    private async Task<MountedVolume> MountAsync(string cipherDir, string mountPoint, string password, int? ownerUid, string? importFrom, bool lastTry, CancellationToken ct)
     {
         if (!IsInitialized(cipherDir))
         {
@@ -108,6 +117,17 @@ public sealed class EncryptedVolumes(EncryptedVolumeOptions options)
             await Task.Delay(10, CancellationToken.None);
         }
 
+        // go-fuse, which gocryptfs is built on, can (rarely, under load) deadlock just after mounting: its epoll
+        // workaround polls a file in its own mount before its request loop serves it, and every access to the view
+        // then hangs. Ask the view once; if it does not answer, cut the connection and mount again.
+        if (!await AnswersAsync(mountPoint))
+        {
+            await AbandonAsync(mountPoint, process);
+            return lastTry
+                ? throw new EncryptedVolumeException($"gocryptfs mounted {cipherDir} at {mountPoint} but does not answer; it was stopped. Try again.")
+                : await MountAsync(cipherDir, mountPoint, password, ownerUid, importFrom, lastTry: true, ct);
+        }
+
         var volume = new MountedVolume(mountPoint, process);
         if (importFrom is not null)
         {
@@ -127,6 +147,75 @@ public sealed class EncryptedVolumes(EncryptedVolumeOptions options)
         }
 
         return volume;
+    }
+
+    /// <summary>
+    /// Whether the view answers a stat within <see cref="AnswerTimeout"/>. Asked from a child process, because a
+    /// thread waiting on an unanswered FUSE request cannot be timed out, only killed.
+    /// </summary>
+    private static async Task<bool> AnswersAsync(string mountPoint)
+    {
+        var info = new ProcessStartInfo("stat") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-c", "%i", "--", mountPoint + "/" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var probe = Process.Start(info)!;
+        using var timeout = new CancellationTokenSource(AnswerTimeout);
+        try
+        {
+            await probe.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            probe.Kill();
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Aborts a view's FUSE connection, which fails every request waiting on it (killing gocryptfs alone does not
+    /// release them), stops its gocryptfs and detaches the mount.
+    /// </summary>
+    private static async Task AbandonAsync(string mountPoint, Process gocryptfs)
+    {
+        if (MountInfo.FuseConnectionOf(mountPoint) is { } connection)
+        {
+            var abort = $"{FuseConnections}/{connection}/abort";
+            if (!File.Exists(abort) && Environment.IsPrivilegedProcess)
+            {
+                // The control filesystem is not always mounted; as root it can be.
+                await RunAsync("mount", ["-t", "fusectl", "none", FuseConnections]);
+            }
+
+            if (File.Exists(abort))
+            {
+                await File.WriteAllTextAsync(abort, "1");
+            }
+        }
+
+        if (!gocryptfs.HasExited)
+        {
+            gocryptfs.Kill();
+        }
+
+        await gocryptfs.WaitForExitAsync(CancellationToken.None);
+        gocryptfs.Dispose();
+        await MountedVolume.UnmountAsync(mountPoint, lazy: true);
+    }
+
+    private static async Task RunAsync(string program, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        await process.WaitForExitAsync();
     }
 
     /// <summary>

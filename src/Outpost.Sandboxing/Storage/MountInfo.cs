@@ -23,6 +23,22 @@ internal static class MountInfo
             .ToList();
     }
 
+    /// <summary>The FUSE connection number of the mount at <paramref name="path"/> (its device minor), as /sys/fs/fuse/connections names it.</summary>
+    public static string? FuseConnectionOf(string path)
+    {
+        var full = Path.GetFullPath(path).TrimEnd('/');
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length >= 5 && Unescape(fields[4]) == full && fields[2].Split(':') is [_, var minor] && minor.All(char.IsAsciiDigit))
+            {
+                return minor;
+            }
+        }
+
+        return null;
+    }
+
     private static IEnumerable<(string MountPoint, string FsType)> Entries()
     {
         foreach (var line in File.ReadLines("/proc/self/mountinfo"))

@@ -153,27 +153,8 @@ public sealed class EncryptedVolumes(EncryptedVolumeOptions options)
     /// Whether the view answers a stat within <see cref="AnswerTimeout"/>. Asked from a child process, because a
     /// thread waiting on an unanswered FUSE request cannot be timed out, only killed.
     /// </summary>
-    private static async Task<bool> AnswersAsync(string mountPoint)
-    {
-        var info = new ProcessStartInfo("stat") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-c", "%i", "--", mountPoint + "/" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var probe = Process.Start(info)!;
-        using var timeout = new CancellationTokenSource(AnswerTimeout);
-        try
-        {
-            await probe.WaitForExitAsync(timeout.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            probe.Kill();
-            return false;
-        }
-    }
+    private static async Task<bool> AnswersAsync(string mountPoint) =>
+        await QuietCommand.RunAsync("stat", ["-c", "%i", "--", mountPoint + "/"], AnswerTimeout) is not null;
 
     /// <summary>
     /// Aborts a view's FUSE connection, which fails every request waiting on it (killing gocryptfs alone does not
@@ -187,7 +168,7 @@ public sealed class EncryptedVolumes(EncryptedVolumeOptions options)
             if (!File.Exists(abort) && Environment.IsPrivilegedProcess)
             {
                 // The control filesystem is not always mounted; as root it can be.
-                await RunAsync("mount", ["-t", "fusectl", "none", FuseConnections]);
+                await QuietCommand.RunAsync("mount", ["-t", "fusectl", "none", FuseConnections]);
             }
 
             if (File.Exists(abort))
@@ -204,18 +185,6 @@ public sealed class EncryptedVolumes(EncryptedVolumeOptions options)
         await gocryptfs.WaitForExitAsync(CancellationToken.None);
         gocryptfs.Dispose();
         await MountedVolume.UnmountAsync(mountPoint, lazy: true);
-    }
-
-    private static async Task RunAsync(string program, IEnumerable<string> args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        await process.WaitForExitAsync();
     }
 
     /// <summary>

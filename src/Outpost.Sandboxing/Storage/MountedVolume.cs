@@ -64,16 +64,9 @@ public sealed class MountedVolume : IAsyncDisposable
             return true;
         }
 
-        var info = new ProcessStartInfo("fusermount3") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(lazy ? "-uz" : "-u");
-        info.ArgumentList.Add("--");
-        info.ArgumentList.Add(mountPoint);
         try
         {
-            using var process = Process.Start(info)!;
-            await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return process.ExitCode == 0 || !MountInfo.IsMountPoint(mountPoint);
+            return await QuietCommand.RunAsync("fusermount3", [lazy ? "-uz" : "-u", "--", mountPoint]) == 0 || !MountInfo.IsMountPoint(mountPoint);
         }
         catch (System.ComponentModel.Win32Exception e)
         {

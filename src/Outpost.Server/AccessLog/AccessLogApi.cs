@@ -50,7 +50,7 @@ internal static class AccessLogApi
 
         // The grain in the path wins over any ?grain= a caller adds.
         filter = filter with { GrainId = grainId ?? filter.GrainId };
-        var query = filter.Apply(db.AccessLog.AsNoTracking()).Select(e => AccessLogView.From(e));
+        var query = filter.Views(db);
         var name = grainId is null ? "outpost-access-log" : $"access-log-{grainId}";
         if (format == "csv")
         {

@@ -122,6 +122,9 @@ public sealed record AccessLogFilter
         return log.OrderByDescending(e => e.Id).Take(Limit);
     }
 
+    /// <summary>The matching entries as the API and the pages show them, newest first.</summary>
+    public IQueryable<AccessLogView> Views(Data.OutpostDbContext db) => Apply(db.AccessLog.AsNoTracking()).Select(e => AccessLogView.From(e));
+
     private static string? Single(IQueryCollection query, string name) =>
         query.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[^1]) ? values[^1] : null;
 

@@ -11,7 +11,7 @@ namespace Outpost.Server.AccessLog;
 /// day. The database itself refuses to delete entries younger than a day, whatever the setting.
 /// </summary>
 internal sealed partial class AccessLogRetention(IServiceScopeFactory scopes, TimeProvider time, ILogger<AccessLogRetention> logger)
-    : PeriodicService(TimeSpan.FromDays(1), time)
+    : PeriodicService(TimeSpan.FromDays(1), time, logger)
 {
     /// <summary>Deletes what is past retention now; returns how many entries were removed.</summary>
     public override async Task<int> RunOnceAsync(CancellationToken ct)
@@ -24,7 +24,7 @@ internal sealed partial class AccessLogRetention(IServiceScopeFactory scopes, Ti
         var removed = await db.AccessLog.Where(e => e.At < cutoff).ExecuteDeleteAsync(ct);
         if (removed > 0)
         {
-            LogRemoved(logger, removed, days);
+            LogRemoved(Logger, removed, days);
         }
 
         return removed;

@@ -10,7 +10,7 @@ namespace Outpost.Server.Sessions;
 /// visit to a grain page opens a new session, so they would otherwise pile up).
 /// </summary>
 internal sealed partial class SessionCleanup(IServiceScopeFactory scopes, SessionCache cache, IOptions<OutpostOptions> options, TimeProvider time, ILogger<SessionCleanup> logger)
-    : PeriodicService(TimeSpan.FromHours(1), time)
+    : PeriodicService(TimeSpan.FromHours(1), time, logger)
 {
     /// <summary>Deletes what has ended by now; returns how many sessions were removed.</summary>
     public override async Task<int> RunOnceAsync(CancellationToken ct)
@@ -36,7 +36,7 @@ internal sealed partial class SessionCleanup(IServiceScopeFactory scopes, Sessio
 
         if (ended.Count > 0)
         {
-            LogRemoved(logger, ended.Count);
+            LogRemoved(Logger, ended.Count);
         }
 
         return ended.Count;

@@ -17,14 +17,12 @@ internal sealed partial class OpenRequests : PeriodicService
 
     private readonly ConcurrentDictionary<long, OpenRequest> _open = new();
     private readonly GrainAccess _access;
-    private readonly ILogger<OpenRequests> _logger;
     private long _lastId;
 
     public OpenRequests(GrainAccess access, TimeProvider time, ILogger<OpenRequests> logger)
-        : base(CheckInterval, time)
+        : base(CheckInterval, time, logger)
     {
         _access = access;
-        _logger = logger;
         access.Changed += grainId => _ = CheckAsync(grainId, CancellationToken.None);
     }
 
@@ -57,7 +55,7 @@ internal sealed partial class OpenRequests : PeriodicService
                 if (!(await _access.GetAsync(open.Session.GrainId, open.Session.Principals, ct)).HasAccess && _open.TryRemove(id, out _))
                 {
                     open.Context.Abort();
-                    LogAborted(_logger, open.Session.SessionId);
+                    LogAborted(Logger, open.Session.SessionId);
                     aborted++;
                 }
             }

@@ -159,6 +159,11 @@ internal sealed partial class GrainStorage(
             LogStaleUnmounted(logger, stale);
         }
 
+        if (!volumes.RaisesReadAhead)
+        {
+            LogReadAheadKept(logger);
+        }
+
         await base.StartAsync(cancellationToken);
     }
 
@@ -266,7 +271,7 @@ internal sealed partial class GrainStorage(
             LogMigrated(logger, grainId);
         }
 
-        LogMounted(logger, grainId);
+        LogMounted(logger, grainId, volume.ReadAheadKiB is int kib ? FormattableString.Invariant($"{kib} KiB") : "the kernel's");
         return volume;
     }
 
@@ -301,8 +306,11 @@ internal sealed partial class GrainStorage(
         public long LastUsed { get; set; }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Grain {GrainId}: encrypted storage mounted")]
-    private static partial void LogMounted(ILogger logger, string grainId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Grain {GrainId}: encrypted storage mounted (read-ahead {ReadAhead})")]
+    private static partial void LogMounted(ILogger logger, string grainId, string readAhead);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage keeps the kernel's 128 KiB read-ahead: only root may raise it, so large files in grains read up to half as fast (see docs/encryption.md)")]
+    private static partial void LogReadAheadKept(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Grain {GrainId}: encrypted storage unmounted")]
     private static partial void LogUnmounted(ILogger logger, string grainId);

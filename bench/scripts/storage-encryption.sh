@@ -13,6 +13,8 @@ usage: sudo bench/scripts/storage-encryption.sh [--size MiB] [--rounds N] [--can
       fscrypt             ext4 native encryption (v2 policy, AES-256-XTS contents, AES-256-CTS names) in an ext4
                           image made with -O encrypt on a loop device; 'plain-loop', the same image without a
                           policy, is measured with it as its own baseline
+      fscrypt-cbc         the same with AES-128-CBC-ESSIV contents and AES-128-CTS names (fewer AES rounds;
+                          needs the kernel's essiv template)
   --bs SIZE            dd block size, i.e. the application's buffer (default 1M)
   --read-ahead-kb N    FUSE read-ahead for the 'gocryptfs' candidate (default 1024, what Outpost sets)
   --max-background N   the FUSE connection's max_background for both gocryptfs candidates (default: kernel's, 12)
@@ -42,7 +44,7 @@ done
 [[ $(id -u) -eq 0 ]] || { echo "error: run as root (to drop the page cache, tune FUSE and attach a loop device)" >&2; exit 1; }
 IFS=, read -ra chosen <<<"$candidates"
 for c in "${chosen[@]}"; do
-  case $c in gocryptfs|gocryptfs-defaults|fscrypt) ;; *) echo "error: unknown candidate '$c'" >&2; usage >&2; exit 2 ;; esac
+  case $c in gocryptfs|gocryptfs-defaults|fscrypt|fscrypt-cbc) ;; *) echo "error: unknown candidate '$c'" >&2; usage >&2; exit 2 ;; esac
 done
 
 work=$(mktemp -d /var/tmp/outpost-storage-bench.XXXXXX)
@@ -80,19 +82,36 @@ mount_gocryptfs() {
   dir[$name]=$work/view-$name
 }
 
-# An ext4 image with the encrypt feature on a loop device (direct I/O, so the image is not cached twice), one
-# directory under a v2 policy with a random 512-bit key, and one without.
-mount_fscrypt() {
+# An ext4 image with the encrypt feature on a loop device (direct I/O, so the image is not cached twice), a
+# random 512-bit key, and a directory without a policy (plain-loop). Made once for all fscrypt candidates.
+mount_fscrypt_image() {
+  [[ -n $loop ]] && return
   cc -O2 -o "$work/fscrypt-tool" "$(dirname "$0")/fscrypt-tool.c"
   truncate -s $((size_mib + 512))M "$work/ext4.img"
   mkfs.ext4 -q -O encrypt "$work/ext4.img"
   loop=$(losetup --find --show --direct-io=on "$work/ext4.img")
   mkdir -p "$work/image"
   mount "$loop" "$work/image"
-  mkdir "$work/image/encrypted" "$work/image/plain"
+  mkdir "$work/image/plain"
   fscrypt_key=$(head -c 64 /dev/urandom | "$work/fscrypt-tool" add "$work/image")
-  "$work/fscrypt-tool" set "$work/image/encrypted" "$fscrypt_key"
-  dir[plain-loop]=$work/image/plain dir[fscrypt]=$work/image/encrypted
+  dir[plain-loop]=$work/image/plain
+  sides+=(plain-loop)
+}
+
+# A directory of the image under a v2 policy with the given FSCRYPT_MODE_* numbers (contents, names).
+mount_fscrypt() {
+  local name=$1 contents=$2 names=$3
+  mount_fscrypt_image
+  mkdir "$work/image/$name"
+  "$work/fscrypt-tool" set "$work/image/$name" "$fscrypt_key" "$contents" "$names"
+  # The kernel checks that it has the ciphers only when the first file is created.
+  if ! : 2>/dev/null >"$work/image/$name/probe"; then
+    echo "error: this kernel cannot encrypt with the modes of '$name': $(dmesg 2>/dev/null | grep -o 'Missing crypto API support.*' | tail -1)" >&2
+    exit 1
+  fi
+  rm "$work/image/$name/probe"
+  dir[$name]=$work/image/$name
+  sides+=("$name")
 }
 
 sides=(plain)
@@ -100,7 +119,8 @@ for c in "${chosen[@]}"; do
   case $c in
     gocryptfs) mount_gocryptfs gocryptfs "$read_ahead_kb"; sides+=(gocryptfs) ;;
     gocryptfs-defaults) mount_gocryptfs gocryptfs-defaults ""; sides+=(gocryptfs-defaults) ;;
-    fscrypt) mount_fscrypt; sides+=(plain-loop fscrypt) ;;
+    fscrypt) mount_fscrypt fscrypt 1 4 ;;             # AES-256-XTS, AES-256-CTS
+    fscrypt-cbc) mount_fscrypt fscrypt-cbc 5 6 ;;     # AES-128-CBC-ESSIV, AES-128-CTS
   esac
 done
 
@@ -139,7 +159,8 @@ for side in "${sides[@]}"; do
     'BEGIN { printf "%13.0f%% %13.0f%%", 100 * w / pw, 100 * r / pr }')
   printf '%-20s %12s %12s %s\n' "$side" "${med_write[$side]}" "${med_read[$side]}" "$ratios"
 done
-if [[ -n ${dir[fscrypt]:-} ]]; then
-  awk -v w="${med_write[fscrypt]}" -v r="${med_read[fscrypt]}" -v pw="${med_write[plain-loop]}" -v pr="${med_read[plain-loop]}" \
-    'BEGIN { printf "fscrypt / plain-loop: write %.0f%%, read %.0f%%\n", 100 * w / pw, 100 * r / pr }'
-fi
+for side in fscrypt fscrypt-cbc; do
+  [[ -n ${dir[$side]:-} ]] || continue
+  awk -v s="$side" -v w="${med_write[$side]}" -v r="${med_read[$side]}" -v pw="${med_write[plain-loop]}" -v pr="${med_read[plain-loop]}" \
+    'BEGIN { printf "%s / plain-loop: write %.0f%%, read %.0f%%\n", s, 100 * w / pw, 100 * r / pr }'
+done

@@ -159,7 +159,7 @@ internal sealed partial class GrainStorage(
             LogStaleUnmounted(logger, stale);
         }
 
-        if (!volumes.RaisesReadAhead)
+        if (!volumes.RaisesReadAhead && !Environment.IsPrivilegedProcess)
         {
             LogReadAheadKept(logger);
         }
@@ -309,7 +309,7 @@ internal sealed partial class GrainStorage(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Grain {GrainId}: encrypted storage mounted (read-ahead {ReadAhead})")]
     private static partial void LogMounted(ILogger logger, string grainId, string readAhead);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage keeps the kernel's 128 KiB read-ahead: only root may raise it, so large files in grains read up to half as fast (see docs/encryption.md)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage keeps the kernel's 128 KiB read-ahead: only root may raise it, so large files in grains read about a third slower (see docs/encryption.md)")]
     private static partial void LogReadAheadKept(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Grain {GrainId}: encrypted storage unmounted")]

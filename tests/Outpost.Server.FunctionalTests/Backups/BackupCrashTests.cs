@@ -30,10 +30,7 @@ public sealed class BackupCrashTests
         await using (var server = await ServerProcess.StartAsync(data.Path))
         {
             (grainId, bulkHash) = await BulkNotesGrainAsync(server, paths, "survives the crash");
-            using var response = await server.Api.SendAsync(BackupRequest(grainId), HttpCompletionOption.ResponseHeadersRead);
-            await Ensure.SuccessAsync(response);
-            await using var body = await response.Content.ReadAsStreamAsync();
-            Assert.True(await body.ReadAsync(new byte[1]) == 1, "the backup's first byte should arrive");
+            using var download = await BackupSteps.BackupUnderWayAsync(server.Api, grainId);
             Assert.Contains(paths.GrainStorage(grainId), Mounts());
 
             await server.KillAsync();
@@ -104,27 +101,12 @@ public sealed class BackupCrashTests
         }
 
         // The grain runs, so its storage's plaintext view is mounted: what is written there is encrypted on disk.
-        var chunk = new byte[1 << 20];
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using (var bulk = File.Create(Path.Combine(paths.GrainStorage(grainId), "bulk.bin")))
-        {
-            for (var i = 0; i < BulkMiB; i++)
-            {
-                RandomNumberGenerator.Fill(chunk);
-                hash.AppendData(chunk);
-                await bulk.WriteAsync(chunk);
-            }
-        }
-
-        return (grainId, hash.GetHashAndReset());
+        return (grainId, await BackupSteps.WriteBulkAsync(paths.GrainStorage(grainId), BulkMiB));
     }
-
-    private static HttpRequestMessage BackupRequest(string grainId) =>
-        new(HttpMethod.Post, $"api/grains/{grainId}/backup") { Content = JsonContent.Create(new BackupRequest { Passphrase = BackupSteps.Passphrase }) };
 
     private static async Task<string> DownloadBackupAsync(HttpClient api, string grainId, string path)
     {
-        using var response = await api.SendAsync(BackupRequest(grainId), HttpCompletionOption.ResponseHeadersRead);
+        using var response = await api.SendAsync(BackupSteps.BackupRequest(grainId), HttpCompletionOption.ResponseHeadersRead);
         await Ensure.SuccessAsync(response);
         await using var file = File.Create(path);
         await response.Content.CopyToAsync(file);

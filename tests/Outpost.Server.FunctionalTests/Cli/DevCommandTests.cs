@@ -52,6 +52,24 @@ public sealed class DevCommandTests
         Assert.Empty(GocryptfsMountsUnder(work.Path));
     }
 
+    [Fact]
+    public async Task Dev_StoppedWithSigterm_ShutsItsServerDownAndLeavesNoMount()
+    {
+        using var work = new TempDir("dev-sigterm");
+        var app = RepoPaths.CopyApp("notes", Path.Combine(work.Path, "notes"));
+        await using var dev = await ServerProcess.StartDevAsync(app, Path.Combine(work.Path, "data"));
+        using var browser = dev.Browser();
+        var origin = await browser.RedeemAsync(dev.AnnouncedUrl.ToString());
+        await PageAsync(browser, origin);
+        var whileRunning = GocryptfsMountsUnder(work.Path);
+
+        await dev.StopAsync();
+
+        Assert.NotEmpty(whileRunning);
+        Assert.Empty(GocryptfsMountsUnder(work.Path));
+        Assert.True(dev.ExitCode == 0, $"outpost dev exited with {dev.ExitCode}:\n{dev.Output}");
+    }
+
     /// <summary>The gocryptfs mounts (as <c>mount | grep gocryptfs</c> lists them) whose mount point is below <paramref name="dir"/>.</summary>
     private static List<string> GocryptfsMountsUnder(string dir) =>
         File.ReadAllLines("/proc/self/mounts")

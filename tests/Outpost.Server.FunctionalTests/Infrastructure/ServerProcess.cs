@@ -19,18 +19,22 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output;
 
-    private ServerProcess(Process process, StringBuilder output, Uri baseUrl, string token)
+    private ServerProcess(Process process, StringBuilder output, Uri announced, string token)
     {
         _process = process;
         _output = output;
-        BaseUrl = baseUrl;
-        Port = baseUrl.Port;
+        AnnouncedUrl = announced;
+        BaseUrl = new Uri($"http://127.0.0.1:{announced.Port}/");
+        Port = announced.Port;
         Token = token;
-        Api = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(10) };
+        Api = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>The address the command printed when ready: the server's, or with <c>outpost dev</c> the grain's link.</summary>
+    public Uri AnnouncedUrl { get; }
 
     public int Port { get; }
 
@@ -40,6 +44,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     public HttpClient Api { get; }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>What the server wrote to stdout and stderr so far, for failure messages.</summary>
     public string Output
@@ -57,7 +64,14 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// Starts <c>outpost serve</c> on <paramref name="dataDir"/> on a free loopback port and waits until it serves;
     /// <paramref name="environment"/> adds settings (<c>OUTPOST__SECTION__KEY</c>).
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<ServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string>? environment = null) =>
+        LaunchAsync(["serve", "--data", dataDir, "--listen", "http://127.0.0.1:0"], dataDir, "Outpost is running. Open ", environment);
+
+    /// <summary>Starts <c>outpost dev</c> on the app folder <paramref name="appDir"/>; ready once it prints the grain's link (<see cref="AnnouncedUrl"/>).</summary>
+    public static Task<ServerProcess> StartDevAsync(string appDir, string dataDir) =>
+        LaunchAsync(["dev", appDir, "--data", dataDir, "--listen", "http://127.0.0.1:0"], dataDir, "Open the grain: ", environment: null);
+
+    private static async Task<ServerProcess> LaunchAsync(string[] args, string dataDir, string readyMarker, IReadOnlyDictionary<string, string>? environment)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "outpost.dll");
         Assert.True(File.Exists(cli), $"the outpost CLI is not built beside the tests: {cli}");
@@ -67,7 +81,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { cli, "serve", "--data", dataDir, "--listen", "http://127.0.0.1:0" })
+        foreach (var arg in new[] { cli }.Concat(args))
         {
             info.ArgumentList.Add(arg);
         }
@@ -81,8 +95,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         var output = new StringBuilder();
         var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + cli);
         var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) => Collect(e.Data, output, ready);
-        process.ErrorDataReceived += (_, e) => Collect(e.Data, output, ready);
+        process.OutputDataReceived += (_, e) => Collect(e.Data, output, readyMarker, ready);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data, output, readyMarker, ready);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var exited = process.WaitForExitAsync();
@@ -94,7 +108,7 @@ internal sealed class ServerProcess : IAsyncDisposable
                 process.Kill(entireProcessTree: true);
             }
 
-            Assert.Fail($"outpost serve {(running ? "did not become ready" : $"exited with {process.ExitCode}")}:\n{Text(output)}");
+            Assert.Fail($"outpost {args[0]} {(running ? "did not become ready" : $"exited with {process.ExitCode}")}:\n{Text(output)}");
         }
 
         var token = await AdminToken.EnsureAsync(new DataPaths(dataDir), TimeProvider.System);
@@ -154,8 +168,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    // "Outpost is running. Open http://localhost:PORT" says the server listens (the address is the bound one).
-    private static void Collect(string? line, StringBuilder output, TaskCompletionSource<Uri> ready)
+    // The line that says the server listens ("Outpost is running. Open http://localhost:PORT", the bound address).
+    private static void Collect(string? line, StringBuilder output, string readyMarker, TaskCompletionSource<Uri> ready)
     {
         if (line is null)
         {
@@ -167,10 +181,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             output.AppendLine(line);
         }
 
-        const string Marker = "Outpost is running. Open ";
-        if (line.StartsWith(Marker, StringComparison.Ordinal))
+        var at = line.IndexOf(readyMarker, StringComparison.Ordinal);
+        if (at >= 0)
         {
-            ready.TrySetResult(new Uri(line[Marker.Length..].Trim().Replace("localhost", "127.0.0.1", StringComparison.Ordinal)));
+            ready.TrySetResult(new Uri(line[(at + readyMarker.Length)..].Trim()));
         }
     }
 

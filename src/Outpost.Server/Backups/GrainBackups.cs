@@ -78,8 +78,11 @@ internal sealed partial class GrainBackups(
                 return view;
             }
 
-            // Something else holds the storage (an update copying it, a deletion): give it time to finish.
-            await Task.Delay(TimeSpan.FromMilliseconds(500 << attempt), time, ct);
+            if (attempt < HoldAttempts - 1)
+            {
+                // Something else may hold the storage (an update copying it): give it time to finish.
+                await Task.Delay(TimeSpan.FromMilliseconds(500 << attempt), time, ct);
+            }
         }
 
         throw new BackupException("the grain kept being started while it was stopped for its backup; try again in a moment");

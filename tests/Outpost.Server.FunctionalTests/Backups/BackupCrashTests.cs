@@ -44,6 +44,12 @@ public sealed class BackupCrashTests
         var next = await DownloadBackupAsync(restarted.Api, grainId, Path.Combine(work.Path, "next.outpost-backup"));
         Assert.True(new FileInfo(next).Length > BulkMiB << 20);
         Assert.Empty(Directory.EnumerateFileSystemEntries(paths.Temp));
+
+        // A stop (SIGTERM), unlike the kill, unmounts what the server mounted.
+        Assert.Contains("survives the crash", await NotesOfAsync(restarted, grainId));
+        Assert.Contains(paths.GrainStorage(grainId), Mounts());
+        await restarted.StopAsync();
+        Assert.DoesNotContain(data.Path, Mounts());
     }
 
     [Fact]

@@ -114,6 +114,20 @@ internal static class BackupSteps
         return (await response.Content.ReadFromJsonAsync<RestoreResult>())!;
     }
 
+    /// <summary>The grains page's "Restore a backup" form as a browser sends it: its hidden fields, the file and the passphrase.</summary>
+    public static MultipartFormDataContent RestoreForm(Dictionary<string, string> hidden, byte[] backup, string passphrase)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in hidden)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        form.Add(new StringContent(passphrase), "passphrase");
+        form.Add(new ByteArrayContent(backup), "backup", "notes.outpost-backup");
+        return form;
+    }
+
     /// <summary>The notes list of a grain, through a fresh session (which starts it).</summary>
     public static async Task<string> NotesOfAsync(OutpostHost host, string grainId)
     {

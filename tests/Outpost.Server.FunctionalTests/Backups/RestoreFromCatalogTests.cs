@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Outpost.Server.FunctionalTests.Accounts;
 using Outpost.Server.FunctionalTests.Catalogs;
 using Outpost.Server.FunctionalTests.Infrastructure;
 using static Outpost.Server.FunctionalTests.Backups.BackupSteps;
@@ -27,6 +28,23 @@ public sealed class RestoreFromCatalogTests
         var app = Assert.Single(await CatalogSteps.AppsAsync(target.Host));
         Assert.Equal((target.Notes.Info.AppId, 1), (app.AppId, app.Version));
         Assert.Contains("restored with the app from the catalog", await NotesOfAsync(target.Host, restored.Grain.Id));
+    }
+
+    [Fact]
+    public async Task RestoreForm_AppOfferedOnlyByASubscribedCatalog_TheNewGrainsPageSaysItWasInstalled()
+    {
+        var backup = await BackupFromElsewhereAsync("restored from the page");
+        await using var target = await CatalogFixture.StartAsync(install: false);
+        var admin = await TestAccounts.SetUpAdminAsync(target.Host);
+        using var browser = await TestAccounts.SignInAsync(target.Host, admin);
+        var home = await browser.Http.GetStringAsync(target.Host.BaseUrl);
+
+        using var restored = await browser.Http.PostAsync(new Uri(target.Host.BaseUrl, "grains/restore"), RestoreForm(TestAccounts.FormFields(home, "restore-form"), backup, Passphrase));
+
+        Assert.Equal(HttpStatusCode.Redirect, restored.StatusCode);
+        Assert.Matches("^/grains/[0-9a-f]{32}$", restored.Headers.Location!.OriginalString);
+        var page = WebUtility.HtmlDecode(await browser.Http.GetStringAsync(new Uri(target.Host.BaseUrl, restored.Headers.Location)));
+        Assert.Contains("(version 1) was installed from the catalog “Test catalog” to restore this backup.", page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,7 +85,9 @@ internal sealed partial class GrainBackups(
             }
         }
 
-        throw new BackupException("the grain kept being started while it was stopped for its backup; try again in a moment");
+        throw new BackupException(storage.HeldBy(grain.Id) is { } heldBy
+            ? $"the grain is {heldBy}; try again in a moment"
+            : "the grain kept being started while it was stopped for its backup; try again in a moment");
     }
 
     private async Task<BackupManifest> ManifestAsync(GrainRecord grain, CancellationToken ct)

@@ -28,7 +28,7 @@ internal sealed partial class GrainBackups(
     /// <summary>How the grain's pages describe it while held ("This grain is being backed up").</summary>
     public const string HoldPurpose = "being backed up";
 
-    // A request may start the grain again between its stop and the hold; a few rounds settle it.
+    // A request may start the grain again between its stop and the hold, or an update hold it; a few rounds settle it.
     private const int HoldAttempts = 5;
 
     /// <summary>
@@ -77,9 +77,17 @@ internal sealed partial class GrainBackups(
             {
                 return view;
             }
+
+            if (attempt < HoldAttempts - 1)
+            {
+                // Something else may hold the storage (an update copying it): give it time to finish.
+                await Task.Delay(TimeSpan.FromMilliseconds(500 << attempt), time, ct);
+            }
         }
 
-        throw new BackupException("the grain kept being started while it was stopped for its backup; try again in a moment");
+        throw new BackupException(storage.HeldBy(grain.Id) is { } heldBy
+            ? $"the grain is {heldBy}; try again in a moment"
+            : "the grain kept being started while it was stopped for its backup; try again in a moment");
     }
 
     private async Task<BackupManifest> ManifestAsync(GrainRecord grain, CancellationToken ct)

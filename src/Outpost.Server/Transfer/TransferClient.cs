@@ -112,7 +112,7 @@ internal sealed class TransferClient : IDisposable
             var buffer = new byte[1 << 16];
             long done = 0;
             int read;
-            while ((read = await body.ReadAsync(buffer, deadline.Token)) > 0)
+            while ((read = await ReadAsync(body, buffer, done, length, grainId, deadline.Token)) > 0)
             {
                 done += read;
                 if (done > length)
@@ -124,7 +124,7 @@ internal sealed class TransferClient : IDisposable
                 progress(done, length);
             }
 
-            return done == length ? 0 : throw new TransferException($"the backup of grain {grainId} ended after {done} of {length} bytes; the connection broke off. Run the pull again.");
+            return done == length ? 0 : throw Truncated(grainId, done, length);
         });
     }
 
@@ -153,6 +153,21 @@ internal sealed class TransferClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static async Task<int> ReadAsync(Stream body, byte[] buffer, long done, long length, string grainId, CancellationToken ct)
+    {
+        try
+        {
+            return await body.ReadAsync(buffer, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw Truncated(grainId, done, length, e);
+        }
+    }
+
+    private static TransferException Truncated(string grainId, long done, long length, Exception? inner = null) =>
+        new($"the backup of grain {grainId} ended after {done} of {length} bytes; the connection broke off. Run the pull again.", inner);
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {

@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Outpost.Data;
+using Outpost.Data.AccessLog;
+using Outpost.Server.FunctionalTests.Backups;
+using Outpost.Server.FunctionalTests.Infrastructure;
+using static Outpost.Server.FunctionalTests.Transfer.TransferSteps;
+
+namespace Outpost.Server.FunctionalTests.Transfer;
+
+/// <summary>Moving grains between two real servers, each with its own data directory and master key.</summary>
+public sealed class TransferTests
+{
+    [Fact]
+    public async Task Pull_WithTheCommandLine_MovesEveryGrainWithProgress_ThenRepullSkipsAndRemoveSourceTrashes()
+    {
+        await using var source = await OutpostHost.StartAsync();
+        var app = await source.InstallAsync((await SamplePackages.NotesAsync()).File);
+        var first = await NotesGrainAsync(source, app.AppId, "Shopping", "eggs and flour");
+        var second = await NotesGrainAsync(source, app.AppId, "Reading", "a long book");
+        await using var target = await BackupSteps.TargetWithNotesAsync();
+
+        var offer = await CliRun.RunAsync("transfer", "offer", "--server", source.BaseUrl.ToString(), "--token", source.Token, "--expires", "2h");
+        Assert.True(offer.ExitCode == 0, offer.Error);
+        var token = offer.Output.Trim();
+        Assert.Contains($"outpost transfer pull {source.BaseUrl.ToString().TrimEnd('/')}", offer.Error);
+
+        var pull = await CliRun.RunAsync("transfer", "pull", source.BaseUrl.ToString(), token, "--server", target.BaseUrl.ToString(), "--token", target.Token);
+
+        Assert.True(pull.ExitCode == 0, pull.Error);
+        Assert.Contains("grain 1 of 2 “Shopping”: done", pull.Error);
+        Assert.Contains("grain 2 of 2 “Reading”: done", pull.Error);
+        Assert.Contains("marked the offer completed", pull.Error);
+        var arrived = pull.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToDictionary(p => p[1], p => p[0]);
+        Assert.Equal(["Reading", "Shopping"], arrived.Keys.Order());
+        Assert.Equal("Shopping", (await target.GrainAsync(arrived["Shopping"])).Title);
+        Assert.Contains("eggs and flour", await BackupSteps.NotesOfAsync(target, arrived["Shopping"]));
+        Assert.Contains("a long book", await BackupSteps.NotesOfAsync(target, arrived["Reading"]));
+
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OutpostDbContext>();
+            var exports = await db.AccessLog.Where(e => e.Action == AccessLogActions.TransferExport).ToListAsync();
+            Assert.Equal(new[] { first, second }.Order(), exports.Select(e => e.GrainId).Order());
+            Assert.All(exports, e => Assert.Contains("transfer offer", e.ActorName));
+        }
+
+        var list = await CliRun.RunAsync("transfer", "list", "--server", source.BaseUrl.ToString(), "--token", source.Token);
+        Assert.Contains("completed", list.Output);
+
+        var again = await PullAsync(target.Api, source.BaseUrl, token, removeSource: true);
+
+        Assert.Equal("done", again.State);
+        Assert.All(again.Grains, g => Assert.Equal("skipped", g.State));
+        Assert.Equal(2, (await target.Api.GetFromJsonAsync<List<Server.Grains.GrainSummary>>("api/grains"))!.Count);
+        Assert.NotNull((await source.GrainAsync(first)).TrashedAt);
+        Assert.NotNull((await source.GrainAsync(second)).TrashedAt);
+        // The trash keeps them: restoring one brings it back whole.
+        using var restore = await source.Api.PostAsync($"api/grains/{first}/restore", null);
+        await Ensure.SuccessAsync(restore);
+        Assert.Contains("eggs and flour", await BackupSteps.NotesOfAsync(source, first));
+    }
+
+    [Fact]
+    public async Task Pull_OverHttps_TrustsTheCertificateNamedInTheConfiguration()
+    {
+        using var certificate = new TestCertificate();
+        var https = certificate.KestrelSettings();
+        https["Outpost:Listen"] = "http://127.0.0.1:0;https://127.0.0.1:0";
+        await using var source = await OutpostHost.StartAsync(https);
+        var app = await source.InstallAsync((await SamplePackages.NotesAsync()).File);
+        await NotesGrainAsync(source, app.AppId, "Over TLS", "sent encrypted twice");
+        var offer = await OfferAsync(source.Api);
+        await using var target = await OutpostHost.StartAsync(new() { ["Outpost:Transfer:TrustedCertificate"] = certificate.CertPath });
+        await target.InstallAsync((await SamplePackages.NotesAsync()).File);
+
+        var pull = await PullAsync(target.Api, source.Addresses.Single(a => a.Scheme == "https"), offer.Token);
+
+        Assert.True(pull.State == "done", pull.Message + string.Join("; ", pull.Grains.Select(g => g.Error)));
+        Assert.Contains("sent encrypted twice", await BackupSteps.NotesOfAsync(target, pull.Grains.Single().GrainId!));
+    }
+
+    private static async Task<string> NotesGrainAsync(OutpostHost host, string appId, string title, string note)
+    {
+        var grain = await host.NewGrainAsync(appId, title);
+        using var browser = host.Browser();
+        var origin = await browser.RedeemAsync((await host.OpenAsync(grain.Id)).Url);
+        await NotesSteps.CreateNoteAsync(browser, origin, note);
+        return grain.Id;
+    }
+}

@@ -52,7 +52,7 @@ internal static class TransferApi
     {
         try
         {
-            var status = pulls.Start(request, user.AccountId());
+            var status = pulls.Start(request, user.AccountId(), user.IsAdmin());
             return TypedResults.Accepted($"/api/transfers/pulls/{status.Id}", status);
         }
         catch (TransferException e)

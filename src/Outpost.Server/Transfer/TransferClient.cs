@@ -43,9 +43,11 @@ internal sealed class TransferClient : IDisposable
 
     /// <summary>
     /// The offering server's address made canonical (ending in '/'), or a <see cref="TransferException"/> saying what
-    /// is wrong with it: not http(s), plain http to another machine, user info, a query.
+    /// is wrong with it: not http(s), plain http to another machine, user info, a query. This machine's own
+    /// addresses only with <paramref name="mayUseLoopback"/> (administrators): other services listen there, and a
+    /// pull must not become a way for any user to knock on them.
     /// </summary>
-    public static Uri CheckAddress(string url)
+    public static Uri CheckAddress(string url, bool mayUseLoopback)
     {
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
         {
@@ -56,6 +58,11 @@ internal sealed class TransferClient : IDisposable
         {
             throw new TransferException($"{uri.GetLeftPart(UriPartial.Authority)} uses plain http, which anyone on the way could read; give its https:// address. "
                 + "(Plain http is accepted only for a server on this machine — localhost, 127.0.0.1 or ::1 — for development.)");
+        }
+
+        if (IsLoopback(uri) && !mayUseLoopback)
+        {
+            throw new TransferException($"{uri.Host} is this server's own machine; only an administrator may pull from there (it is meant for trying transfers out)");
         }
 
         if (uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0)

@@ -6,7 +6,9 @@ using Outpost.Core.Security;
 using Outpost.Data;
 using Outpost.Data.Transfer;
 using Outpost.Packaging;
+using Outpost.Server.Apps;
 using Outpost.Server.Backups;
+using Outpost.Server.Catalogs;
 using Outpost.Server.Hosting;
 
 namespace Outpost.Server.Transfer;
@@ -30,12 +32,12 @@ internal sealed partial class TransferPulls(
     private readonly ConcurrentDictionary<string, TransferPull> _pulls = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Checks the address and token, then starts pulling in the background; returns the pull (the one already
-    /// running, when the caller is pulling the same offer).
+    /// Checks the address and token, then starts pulling in the background for <paramref name="accountId"/>; returns
+    /// the pull (the one already running, when the caller is pulling the same offer).
     /// </summary>
-    public PullStatus Start(PullRequest request, string accountId)
+    public PullStatus Start(PullRequest request, string accountId, bool isAdmin)
     {
-        var server = TransferClient.CheckAddress(request.Url);
+        var server = TransferClient.CheckAddress(request.Url, mayUseLoopback: isAdmin);
         var token = request.Token.Trim();
         if (!TransferToken.IsWellFormed(token))
         {
@@ -122,7 +124,7 @@ internal sealed partial class TransferPulls(
             await client.DownloadAsync(grain.Id, path, (done, total) => pull.Update(index, g => g with { BytesDone = done, BytesTotal = total }), ct);
             pull.Update(index, g => g with { State = "restoring" });
             using var key = TransferToken.BackupKeyOf(token);
-            var restored = await scope.ServiceProvider.GetRequiredService<GrainRestores>().RestoreAsync(path, key, pull.AccountId, ct);
+            var restored = await RestoreAsync(scope.ServiceProvider, path, key, pull.AccountId, () => pull.Update(index, g => g with { State = "installing" }), ct);
             db.TransferImports.Add(new TransferImport
             {
                 OfferKey = pull.OfferKey,
@@ -155,6 +157,41 @@ internal sealed partial class TransferPulls(
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    /// <summary>
+    /// Restores the downloaded backup; when its app is missing here but a subscribed catalog offers it (at the
+    /// backup's version or newer), installs it from there first, as the person could with 'outpost catalog install'.
+    /// </summary>
+    private static async Task<RestoreResult> RestoreAsync(
+        IServiceProvider services, string path, BackupKey key, string accountId, Action installing, CancellationToken ct)
+    {
+        var restores = services.GetRequiredService<GrainRestores>();
+        try
+        {
+            return await restores.RestoreAsync(path, key, accountId, ct);
+        }
+        catch (BackupNeedsAppException e)
+        {
+            var catalogs = services.GetRequiredService<CatalogService>();
+            var offered = (await catalogs.ListAppsAsync(ct)).Where(a => a.AppId == e.Manifest.AppId).MaxBy(a => a.Version);
+            if (offered is null || offered.Version < e.Manifest.AppVersion)
+            {
+                throw new TransferException(e.Message + " No catalog this server follows offers it; install the app (or subscribe to its catalog), then pull again.");
+            }
+
+            installing();
+            try
+            {
+                await catalogs.InstallAsync(offered.AppId, ct);
+            }
+            catch (Exception x) when (x is CatalogException or PackageException or AppConflictException)
+            {
+                throw new TransferException($"{e.Message} Installing it from the catalog “{offered.CatalogTitle}” failed: {x.Message}", x);
+            }
+
+            return await restores.RestoreAsync(path, key, accountId, ct);
         }
     }
 

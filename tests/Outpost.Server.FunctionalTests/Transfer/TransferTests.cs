@@ -81,6 +81,42 @@ public sealed class TransferTests
         Assert.Contains("sent encrypted twice", await BackupSteps.NotesOfAsync(target, pull.Grains.Single().GrainId!));
     }
 
+    [Fact]
+    public async Task Pull_AppMissing_SaysWhichApp_OrInstallsItFromASubscribedCatalog()
+    {
+        await using var source = await OutpostHost.StartAsync();
+        var (grainId, _) = await BackupSteps.NotesGrainWithNoteAsync(source, "needs its app");
+        var offer = await OfferAsync(source.Api);
+        await using var bare = await OutpostHost.StartAsync();
+
+        var refused = await PullAsync(bare.Api, source.BaseUrl, offer.Token);
+
+        var failure = Assert.Single(refused.Grains);
+        Assert.Equal("failed", failure.State);
+        Assert.Contains("This backup needs Notes", failure.Error);
+        Assert.Contains("No catalog this server follows offers it", failure.Error);
+        await AssertNothingArrivedAsync(bare);
+
+        await using var subscribed = await Catalogs.CatalogFixture.StartAsync(install: false);
+        var pulled = await PullAsync(subscribed.Host.Api, source.BaseUrl, offer.Token);
+
+        Assert.True(pulled.State == "done", pulled.Message + string.Join("; ", pulled.Grains.Select(g => g.Error)));
+        Assert.Contains("needs its app", await BackupSteps.NotesOfAsync(subscribed.Host, pulled.Grains.Single().GrainId!));
+        Assert.Equal(grainId, pulled.Grains.Single().SourceId);
+    }
+
+    [Fact]
+    public async Task Pull_ByAUserFromThisMachine_IsRefused()
+    {
+        await using var target = await OutpostHost.StartAsync();
+        var person = await Sharing.SharingSteps.PersonAsync(target, "Barbara Liskov");
+
+        using var response = await person.Api.PostAsJsonAsync("api/transfers/pulls", new Server.Transfer.PullRequest { Url = "https://127.0.0.1:9/", Token = new string('a', 64) });
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("only an administrator may pull from there", await response.Content.ReadAsStringAsync());
+    }
+
     private static async Task<string> NotesGrainAsync(OutpostHost host, string appId, string title, string note)
     {
         var grain = await host.NewGrainAsync(appId, title);

@@ -26,6 +26,9 @@ internal sealed partial class TransferPulls(
     TimeProvider time,
     ILogger<TransferPulls> logger)
 {
+    // Each pull copies grains one after another; a few at once per person is plenty and bounds what one account costs.
+    private const int MaxRunningPerAccount = 3;
+
     // Finished pulls stay readable this long, for a client that polls late.
     private static readonly TimeSpan KeepFinished = TimeSpan.FromHours(1);
 
@@ -49,6 +52,11 @@ internal sealed partial class TransferPulls(
         if (_pulls.Values.FirstOrDefault(p => p.AccountId == accountId && p.OfferKey == offerKey && p.IsRunning) is { } running)
         {
             return running.Snapshot();
+        }
+
+        if (_pulls.Values.Count(p => p.AccountId == accountId && p.IsRunning) >= MaxRunningPerAccount)
+        {
+            throw new TransferException($"you have {MaxRunningPerAccount} pulls running already; wait until one has ended");
         }
 
         var trusted = TrustedCertificates();

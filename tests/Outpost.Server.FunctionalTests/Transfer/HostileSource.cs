@@ -13,12 +13,13 @@ namespace Outpost.Server.FunctionalTests.Transfer;
 /// <summary>
 /// A server that pretends to offer grains and answers badly, one way per path prefix: <c>/malformed/</c>,
 /// <c>/huge/</c>, <c>/many/</c>, <c>/redirect/</c>, and <c>/backups/</c>, whose grains are one real backup served
-/// whole ("good") and damaged in every way a network or a hostile server can ("truncated", "flipped", "endless",
-/// "oversized"). It listens on http and on https with a self-signed certificate.
+/// whole ("good"), damaged in every way a network or a hostile server can ("truncated", "flipped", "endless",
+/// "oversized"), and a real backup made for another offer's token ("foreign"). It listens on http and on https with
+/// a self-signed certificate.
 /// </summary>
 internal sealed class HostileSource : IAsyncDisposable
 {
-    public static readonly string[] BackupVariants = ["good", "truncated", "flipped", "endless", "oversized"];
+    public static readonly string[] BackupVariants = ["good", "truncated", "flipped", "foreign", "endless", "oversized"];
     private const int EndlessChunks = 256;
     private readonly WebApplication _app;
 
@@ -36,7 +37,7 @@ internal sealed class HostileSource : IAsyncDisposable
     /// <summary>True once anything called the end-of-transfer endpoint.</summary>
     public bool CompleteCalled { get; private set; }
 
-    public static async Task<HostileSource> StartAsync(byte[] realBackup, TestCertificate certificate)
+    public static async Task<HostileSource> StartAsync(byte[] realBackup, byte[] foreignBackup, TestCertificate certificate)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(certificate.KestrelSettings());
@@ -54,7 +55,8 @@ internal sealed class HostileSource : IAsyncDisposable
         }));
         app.MapGet("/redirect/api/transfer/grains", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
         app.MapGet("/backups/api/transfer/grains", () => Results.Json(new { offerId = "x", grains = BackupVariants.Select(Grain) }));
-        app.MapGet("/backups/api/transfer/grains/{id}/backup", (string id, HttpContext context) => ServeAsync(id, context, realBackup));
+        app.MapGet("/backups/api/transfer/grains/{id}/backup", (string id, HttpContext context) =>
+            ServeAsync(id, context, id == "foreign" ? foreignBackup : realBackup));
         app.MapPost("/backups/api/transfer/complete", () =>
         {
             source!.CompleteCalled = true;
@@ -80,7 +82,7 @@ internal sealed class HostileSource : IAsyncDisposable
         var ct = context.RequestAborted;
         switch (id)
         {
-            case "good":
+            case "good" or "foreign":
                 response.ContentLength = backup.Length;
                 await response.Body.WriteAsync(backup, ct);
                 break;

@@ -17,18 +17,20 @@ public sealed class HostileSourceTests
     public async Task Pull_DamagedBackups_FailEachGrainAloneAndKeepNothingOfThem_WhileTheGoodOneArrives()
     {
         using var certificate = new TestCertificate();
-        var (backup, token) = await RealBackupAsync();
-        await using var hostile = await HostileSource.StartAsync(backup, certificate);
+        var (backup, foreign, token) = await RealBackupsAsync();
+        await using var hostile = await HostileSource.StartAsync(backup, foreign, certificate);
         await using var target = await BackupSteps.TargetWithNotesAsync();
 
         var pull = await PullAsync(target.Api, new Uri(hostile.Http, "backups/"), token);
 
         Assert.Equal("failed", pull.State);
-        Assert.Contains("4 of 5 grains did not arrive", pull.Message);
+        Assert.Contains("5 of 6 grains did not arrive", pull.Message);
         var grains = pull.Grains.ToDictionary(g => g.SourceId);
         Assert.Equal("done", grains["good"].State);
         Assert.True(grains["truncated"].Error!.Contains("ended after"), grains["truncated"].Error);
         Assert.Contains("the backup is damaged at byte", grains["flipped"].Error);
+        // Made for another offer: the key derived from this offer's token does not open it.
+        Assert.Contains("the key given is", grains["foreign"].Error);
         Assert.Contains("did not say how large", grains["endless"].Error);
         Assert.Contains("more than this server accepts", grains["oversized"].Error);
         Assert.False(hostile.CompleteCalled);
@@ -44,7 +46,7 @@ public sealed class HostileSourceTests
     public async Task Pull_BadListsRedirectsPlainHttpAndUntrustedCertificates_AreRefusedWithNothingWritten()
     {
         using var certificate = new TestCertificate();
-        await using var hostile = await HostileSource.StartAsync([], certificate);
+        await using var hostile = await HostileSource.StartAsync([], [], certificate);
         await using var target = await BackupSteps.TargetWithNotesAsync();
         var token = new string('a', 64);
 
@@ -73,13 +75,19 @@ public sealed class HostileSourceTests
         await AssertNothingArrivedAsync(target);
     }
 
-    /// <summary>A real notes grain's backup as a real offering server exports it, and the token it is encrypted for.</summary>
-    private static async Task<(byte[] Backup, string Token)> RealBackupAsync()
+    /// <summary>
+    /// A real notes grain's backup as a real offering server exports it for an offer, the same grain exported for a
+    /// second offer, and the first offer's token.
+    /// </summary>
+    private static async Task<(byte[] Backup, byte[] Foreign, string Token)> RealBackupsAsync()
     {
         await using var source = await OutpostHost.StartAsync();
         var (grainId, _) = await BackupSteps.NotesGrainWithNoteAsync(source, "the one that arrives");
         var offer = await OfferAsync(source.Api);
+        var other = await OfferAsync(source.Api);
         using var export = ExportClient(source, offer.Token);
-        return (await export.GetByteArrayAsync($"api/transfer/grains/{grainId}/backup"), offer.Token);
+        using var otherExport = ExportClient(source, other.Token);
+        return (await export.GetByteArrayAsync($"api/transfer/grains/{grainId}/backup"),
+            await otherExport.GetByteArrayAsync($"api/transfer/grains/{grainId}/backup"), offer.Token);
     }
 }

@@ -26,7 +26,17 @@ public sealed class TransferTests
         var token = offer.Output.Trim();
         Assert.Contains($"outpost transfer pull {source.BaseUrl.ToString().TrimEnd('/')}", offer.Error);
 
-        var pull = await CliRun.RunAsync("transfer", "pull", source.BaseUrl.ToString(), token, "--server", target.BaseUrl.ToString(), "--token", target.Token);
+        // The token from the environment, as the docs suggest (nothing else reads this variable).
+        CliResult pull;
+        Environment.SetEnvironmentVariable("OUTPOST_TRANSFER_TOKEN", token);
+        try
+        {
+            pull = await CliRun.RunAsync("transfer", "pull", source.BaseUrl.ToString(), "--server", target.BaseUrl.ToString(), "--token", target.Token);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OUTPOST_TRANSFER_TOKEN", null);
+        }
 
         Assert.True(pull.ExitCode == 0, pull.Error);
         Assert.Contains("grain 1 of 2 “Shopping”: done", pull.Error);
@@ -48,6 +58,11 @@ public sealed class TransferTests
 
         var list = await CliRun.RunAsync("transfer", "list", "--server", source.BaseUrl.ToString(), "--token", source.Token);
         Assert.Contains("completed", list.Output);
+        var cancel = await CliRun.RunAsync("transfer", "cancel", "0123456789abcdef", "--server", source.BaseUrl.ToString(), "--token", source.Token);
+        Assert.Equal(1, cancel.ExitCode);
+        Assert.Contains("There is no transfer offer 0123456789abcdef of yours", cancel.Error);
+        var badExpiry = await CliRun.RunAsync("transfer", "offer", "--expires", "soon", "--server", source.BaseUrl.ToString(), "--token", source.Token);
+        Assert.Contains("--expires 'soon' is not a duration", badExpiry.Error);
 
         var again = await PullAsync(target.Api, source.BaseUrl, token, removeSource: true);
 

@@ -36,6 +36,18 @@ public sealed class OfferRefusalTests
         Assert.Equal(offer.Offer.Id, listed.OfferId);
         await AssertRefusedAsync(export, $"api/transfer/grains/{theirsId}/backup", HttpStatusCode.NotFound, "not part of this transfer offer");
 
+        // The other server cannot trash what it never copied, nor send a malformed report.
+        using (var unexported = await export.PostAsJsonAsync("api/transfer/complete", new CompleteRequest { GrainIds = [mine, theirsId], RemoveSource = true }))
+        {
+            Assert.Equal(0, (await unexported.Content.ReadFromJsonAsync<CompleteResult>())!.Trashed);
+        }
+
+        Assert.Null((await host.GrainAsync(mine)).TrashedAt);
+        using (var malformed = await export.PostAsync("api/transfer/complete", new StringContent("{\"grainIds\": 5}", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        }
+
         await AssertTokenRefusedAsync(host, SecretToken.NewLong(), "No transfer offer has this token");
         await AssertTokenRefusedAsync(host, "abc", "not a transfer token");
 

@@ -76,7 +76,15 @@ internal sealed partial class TransferPulls(
         {
             using var client = new TransferClient(server, token, options.Value, trusted);
             var offered = await client.ListAsync(ct);
-            pull.SetGrains(offered.Grains.Select(g => new PullGrainStatus { SourceId = g.Id, Title = g.Title, State = "waiting", BytesDone = 0, BytesTotal = g.StorageBytes }));
+            // The other server's words, shown to the person: of a readable length.
+            pull.SetGrains(offered.Grains.Select(g => new PullGrainStatus
+            {
+                SourceId = g.Id,
+                Title = g.Title.Length <= 200 ? g.Title : g.Title[..200],
+                State = "waiting",
+                BytesDone = 0,
+                BytesTotal = Math.Max(0, g.StorageBytes),
+            }));
             var arrived = new List<string>();
             for (var i = 0; i < offered.Grains.Count; i++)
             {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
@@ -33,44 +32,12 @@ internal sealed class TransferClient : IDisposable
         };
         if (trusted is { Count: > 0 })
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => IsTrusted(certificate, errors, trusted);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => TransferTrust.IsTrusted(certificate, errors, trusted);
         }
 
         _http = new HttpClient(handler) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Outpost", null));
-    }
-
-    /// <summary>
-    /// The offering server's address made canonical (ending in '/'), or a <see cref="TransferException"/> saying what
-    /// is wrong with it: not http(s), plain http to another machine, user info, a query. This machine's own
-    /// addresses only with <paramref name="mayUseLoopback"/> (administrators): other services listen there, and a
-    /// pull must not become a way for any user to knock on them.
-    /// </summary>
-    public static Uri CheckAddress(string url, bool mayUseLoopback)
-    {
-        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
-        {
-            throw new TransferException($"'{url}' is not the address of an Outpost server; give its https:// address, e.g. https://outpost.example.org");
-        }
-
-        if (uri.Scheme == "http" && !IsLoopback(uri))
-        {
-            throw new TransferException($"{uri.GetLeftPart(UriPartial.Authority)} uses plain http, which anyone on the way could read; give its https:// address. "
-                + "(Plain http is accepted only for a server on this machine — localhost, 127.0.0.1 or ::1 — for development.)");
-        }
-
-        if (IsLoopback(uri) && !mayUseLoopback)
-        {
-            throw new TransferException($"{uri.Host} is this server's own machine; only an administrator may pull from there (it is meant for trying transfers out)");
-        }
-
-        if (uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0)
-        {
-            throw new TransferException($"give the server's address alone (like {uri.Scheme}://{uri.Authority}/), without a user name, query or fragment");
-        }
-
-        return new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
     }
 
     /// <summary>The offer's grains, checked: well-formed, at most <see cref="TransferOptions.MaxGrains"/>, ids unique and plain.</summary>
@@ -97,13 +64,13 @@ internal sealed class TransferClient : IDisposable
     }
 
     /// <summary>
-    /// Downloads one grain's backup to <paramref name="path"/>, reporting bytes and the total the server declared.
-    /// Refuses a body without a declared length, one longer than the limit, and one that ends early.
+    /// Downloads one grain's backup to <paramref name="path"/>, reporting bytes and the total the server declared;
+    /// returns its size. Refuses a body without a declared length, one longer than the limit, and one that ends early.
     /// </summary>
-    public async Task DownloadAsync(string grainId, string path, Action<long, long> progress, CancellationToken ct)
+    public async Task<long> DownloadAsync(string grainId, string path, Action<long, long> progress, CancellationToken ct)
     {
         using var deadline = Deadline(_options.DownloadTimeout, ct);
-        await Guard(_options.DownloadTimeout, ct, async () =>
+        return await Guard(_options.DownloadTimeout, ct, async () =>
         {
             using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"api/transfer/grains/{Uri.EscapeDataString(grainId)}/backup"), deadline.Token);
             var length = response.Content.Headers.ContentLength
@@ -131,7 +98,7 @@ internal sealed class TransferClient : IDisposable
                 progress(done, length);
             }
 
-            return done == length ? 0 : throw Truncated(grainId, done, length);
+            return done == length ? done : throw Truncated(grainId, done, length);
         });
     }
 
@@ -308,28 +275,4 @@ internal sealed class TransferClient : IDisposable
         e.InnerException is System.Security.Authentication.AuthenticationException
             ? "its certificate is not trusted here (" + e.InnerException.Message + "). If it uses a self-signed certificate or a private authority, give that certificate in Outpost:Transfer:TrustedCertificate."
             : e.Message;
-
-    // Only chain problems may be overcome, and only by the certificates the operator named; a wrong name never.
-    private static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection trusted)
-    {
-        if (errors == SslPolicyErrors.None)
-        {
-            return true;
-        }
-
-        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
-    }
-
-    private static bool IsLoopback(Uri uri) =>
-        uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
 }

@@ -40,7 +40,7 @@ internal sealed partial class TransferPulls(
     /// </summary>
     public PullStatus Start(PullRequest request, string accountId, bool isAdmin)
     {
-        var server = TransferClient.CheckAddress(request.Url, mayUseLoopback: isAdmin);
+        var server = TransferAddress.Check(request.Url, mayUseLoopback: isAdmin);
         var token = request.Token.Trim();
         if (!TransferToken.IsWellFormed(token))
         {
@@ -59,7 +59,7 @@ internal sealed partial class TransferPulls(
             throw new TransferException($"you have {MaxRunningPerAccount} pulls running already; wait until one has ended");
         }
 
-        var trusted = TrustedCertificates();
+        var trusted = TransferTrust.Load(options.Value);
         var pull = new TransferPull(SecretToken.New(), accountId, offerKey, time.GetUtcNow());
         _pulls[pull.Id] = pull;
         _ = Task.Run(() => RunAsync(pull, server, token, request.RemoveSource, trusted, lifetime.ApplicationStopping));
@@ -209,26 +209,6 @@ internal sealed partial class TransferPulls(
 
             return await restores.RestoreAsync(path, key, accountId, ct);
         }
-    }
-
-    private X509Certificate2Collection? TrustedCertificates()
-    {
-        if (options.Value.TrustedCertificate is not { Length: > 0 } file)
-        {
-            return null;
-        }
-
-        var collection = new X509Certificate2Collection();
-        try
-        {
-            collection.ImportFromPemFile(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            throw new TransferException($"cannot read the certificate in Outpost:Transfer:TrustedCertificate ({file}): {e.Message}");
-        }
-
-        return collection.Count > 0 ? collection : throw new TransferException($"{file} (Outpost:Transfer:TrustedCertificate) holds no PEM certificate");
     }
 
     private void Prune()

@@ -64,10 +64,23 @@ public sealed class TransferTests
         var badExpiry = await CliRun.RunAsync("transfer", "offer", "--expires", "soon", "--server", source.BaseUrl.ToString(), "--token", source.Token);
         Assert.Contains("--expires 'soon' is not a duration", badExpiry.Error);
 
-        var again = await PullAsync(target.Api, source.BaseUrl, token, removeSource: true);
+        // Again, the token typed in (standard input; no other test reads it), this time moving the originals.
+        CliResult again;
+        var stdin = Console.In;
+        Console.SetIn(new StringReader(token + "\n"));
+        try
+        {
+            again = await CliRun.RunAsync("transfer", "pull", source.BaseUrl.ToString(), "-", "--remove-source", "--server", target.BaseUrl.ToString(), "--token", target.Token);
+        }
+        finally
+        {
+            Console.SetIn(stdin);
+        }
 
-        Assert.Equal("done", again.State);
-        Assert.All(again.Grains, g => Assert.Equal("skipped", g.State));
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Contains("grain 1 of 2 “Shopping”: already here (moved before), skipped", again.Error);
+        Assert.Contains("grain 2 of 2 “Reading”: already here (moved before), skipped", again.Error);
+        Assert.Contains("moved 2 originals to the trash there", again.Error);
         Assert.Equal(2, (await target.Api.GetFromJsonAsync<List<Server.Grains.GrainSummary>>("api/grains"))!.Count);
         Assert.NotNull((await source.GrainAsync(first)).TrashedAt);
         Assert.NotNull((await source.GrainAsync(second)).TrashedAt);

@@ -89,6 +89,8 @@ internal sealed partial class TransferOffers(OutpostDbContext db, GrainManager g
             null => (null, "No transfer offer has this token. Make a new offer on this server with 'outpost transfer offer'."),
             { CancelledAt: not null } => (null, "This transfer offer was cancelled by its owner. Ask them for a new one."),
             _ when offer.ExpiresAt <= time.GetUtcNow() => (null, $"This transfer offer expired at {offer.ExpiresAt:u}. Ask its owner for a new one."),
+            // A disabled account's grains stay where they are, whatever tokens it handed out before.
+            _ when !await db.Accounts.AnyAsync(a => a.Id == offer.OwnerId && !a.Disabled, ct) => (null, "The account that made this transfer offer is disabled on this server."),
             _ => (offer, null),
         };
     }

@@ -73,7 +73,17 @@ public sealed class OfferRefusalTests
 
         await AssertTokenRefusedAsync(host, expired.Token, "expired");
 
-        // Wrong tokens so far: 4. After the limit, even the right token waits for the minute to pass.
+        // A disabled account's offers stop working with it.
+        using var theirOffer = await person.Api.PostAsJsonAsync("api/transfers", new CreateOfferRequest());
+        var theirToken = (await theirOffer.Content.ReadFromJsonAsync<OfferCreated>())!.Token;
+        using (var disable = await host.Api.PatchAsJsonAsync($"api/users/{person.Account.Id}", new Server.Accounts.UpdateAccountRequest { Disabled = true }))
+        {
+            await Ensure.SuccessAsync(disable);
+        }
+
+        await AssertTokenRefusedAsync(host, theirToken, "is disabled on this server");
+
+        // Wrong tokens so far: 5. After the limit, even the right token waits for the minute to pass.
         HttpStatusCode status = default;
         for (var i = 0; i < TransferGuessLimit.PermitLimit + 1 && status != HttpStatusCode.TooManyRequests; i++)
         {

@@ -33,6 +33,7 @@ internal sealed partial class TransferPulls(
     private static readonly TimeSpan KeepFinished = TimeSpan.FromHours(1);
 
     private readonly ConcurrentDictionary<string, TransferPull> _pulls = new(StringComparer.Ordinal);
+    private readonly Lock _starting = new();
 
     /// <summary>
     /// Checks the address and token, then starts pulling in the background for <paramref name="accountId"/>; returns
@@ -47,21 +48,27 @@ internal sealed partial class TransferPulls(
             throw new TransferException("this is not a transfer token (64 lowercase hex characters); copy the whole token 'outpost transfer offer' printed");
         }
 
-        Prune();
-        var offerKey = TransferToken.OfferKeyOf(token);
-        if (_pulls.Values.FirstOrDefault(p => p.AccountId == accountId && p.OfferKey == offerKey && p.IsRunning) is { } running)
-        {
-            return running.Snapshot();
-        }
-
-        if (_pulls.Values.Count(p => p.AccountId == accountId && p.IsRunning) >= MaxRunningPerAccount)
-        {
-            throw new TransferException($"you have {MaxRunningPerAccount} pulls running already; wait until one has ended");
-        }
-
         var trusted = TransferTrust.Load(options.Value);
-        var pull = new TransferPull(SecretToken.New(), accountId, offerKey, time.GetUtcNow());
-        _pulls[pull.Id] = pull;
+        var offerKey = TransferToken.OfferKeyOf(token);
+        TransferPull pull;
+        // Checked and registered as one step, so two requests at once cannot both start the same offer.
+        lock (_starting)
+        {
+            Prune();
+            if (_pulls.Values.FirstOrDefault(p => p.AccountId == accountId && p.OfferKey == offerKey && p.IsRunning) is { } running)
+            {
+                return running.Snapshot();
+            }
+
+            if (_pulls.Values.Count(p => p.AccountId == accountId && p.IsRunning) >= MaxRunningPerAccount)
+            {
+                throw new TransferException($"you have {MaxRunningPerAccount} pulls running already; wait until one has ended");
+            }
+
+            pull = new TransferPull(SecretToken.New(), accountId, offerKey, time.GetUtcNow());
+            _pulls[pull.Id] = pull;
+        }
+
         _ = Task.Run(() => RunAsync(pull, server, token, request.RemoveSource, trusted, lifetime.ApplicationStopping));
         return pull.Snapshot();
     }
@@ -125,7 +132,7 @@ internal sealed partial class TransferPulls(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OutpostDbContext>();
         var before = await db.TransferImports.AsNoTracking()
-            .Where(i => i.OfferKey == pull.OfferKey && i.SourceGrainId == grain.Id)
+            .Where(i => i.OfferKey == pull.OfferKey && i.SourceGrainId == grain.Id && i.AccountId == pull.AccountId)
             .Select(i => i.GrainId).ToListAsync(ct);
         if (before.Count > 0 && await db.Grains.AnyAsync(g => before.Contains(g.Id), ct))
         {

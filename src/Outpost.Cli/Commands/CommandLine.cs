@@ -26,6 +26,7 @@ public static class CommandLine
         root.Subcommands.Add(CatalogCommands.Create(context));
         root.Subcommands.Add(GrainCommands.Create(context));
         root.Subcommands.Add(ShareCommands.Group(context));
+        root.Subcommands.Add(TransferCommands.Create(context));
 
         var parsed = root.Parse(args);
         try
@@ -41,7 +42,7 @@ public static class CommandLine
             };
             return await parsed.InvokeAsync(configuration, cancellationToken);
         }
-        catch (Exception e) when (e is CliException or PackageException or BackupException or OutpostApiException or Server.Encryption.MasterKeyException or Server.Hosting.DataDirectoryInUseException or Sandboxing.Storage.EncryptedVolumeException)
+        catch (Exception e) when (e is CliException or PackageException or BackupException or OutpostApiException or Server.Transfer.TransferException or Server.Encryption.MasterKeyException or Server.Hosting.DataDirectoryInUseException or Sandboxing.Storage.EncryptedVolumeException)
         {
             await error.WriteLineAsync($"error: {e.Message}");
             return 1;

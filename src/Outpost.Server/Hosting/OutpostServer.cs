@@ -22,6 +22,7 @@ using Outpost.Server.Sessions;
 using Outpost.Server.Settings;
 using Outpost.Server.Sharing;
 using Outpost.Server.Shell;
+using Outpost.Server.Transfer;
 
 namespace Outpost.Server.Hosting;
 
@@ -99,6 +100,7 @@ public static class OutpostServer
         builder.Services.AddScoped<AppInstaller>();
         builder.Services.AddScoped<GrainManager>();
         AddCatalogs(builder.Services);
+        builder.Services.AddTransfer();
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AccessLogWriter>();
@@ -140,7 +142,7 @@ public static class OutpostServer
         app.MapHealth();
         app.MapAppIcons();
         app.MapAccountEndpoints();
-        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapBackupsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi().MapCatalogsApi();
+        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapBackupsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi().MapCatalogsApi().MapTransfer();
         app.MapBackupDownloadForm();
         app.MapRazorComponents<Components.App>();
         return app;

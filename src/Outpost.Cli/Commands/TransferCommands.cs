@@ -152,7 +152,6 @@ internal static class TransferCommands
                 var line = grain.State switch
                 {
                     "downloading" => $"{Of(i, status)} “{grain.Title}”: {Size(grain.BytesDone)} of {Size(grain.BytesTotal)}",
-                    "installing" => $"{Of(i, status)} “{grain.Title}”: installing its app from a catalog",
                     "restoring" => $"{Of(i, status)} “{grain.Title}”: restoring",
                     "done" => $"{Of(i, status)} “{grain.Title}”: done ({Size(grain.BytesTotal)})",
                     "skipped" => $"{Of(i, status)} “{grain.Title}”: already here (moved before), skipped",

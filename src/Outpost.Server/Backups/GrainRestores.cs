@@ -250,9 +250,9 @@ internal sealed partial class GrainRestores(
 /// </summary>
 public sealed class BackupNeedsAppException(BackupManifest manifest, string? installedTitle, int? installedVersion, string? catalogFailure = null)
     : Exception((installedVersion is null
-        ? $"This backup needs {manifest.DescribeApp()}, which is not installed here. Install it, then restore again."
-        : $"This backup needs {manifest.DescribeApp()}; this server has {installedTitle} version {installedVersion}. Update the app, then restore again.")
-        + (catalogFailure is null ? "" : " " + catalogFailure))
+        ? $"This backup needs {manifest.DescribeApp()}, which is not installed here."
+        : $"This backup needs {manifest.DescribeApp()}; this server has {installedTitle} version {installedVersion}.")
+        + " " + (catalogFailure ?? "No catalog this server follows offers it: install the app (or subscribe to its catalog), then try again."))
 {
     /// <summary>The backup's manifest: which app and version it needs.</summary>
     public BackupManifest Manifest { get; } = manifest;

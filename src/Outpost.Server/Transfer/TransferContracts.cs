@@ -129,7 +129,7 @@ public sealed record PullGrainStatus
 
     public required string Title { get; init; }
 
-    /// <summary>"waiting", "downloading", "installing" (its app, from a catalog), "restoring", "done", "skipped" (moved before) or "failed".</summary>
+    /// <summary>"waiting", "downloading", "restoring" (installing its app from a catalog first if needed), "done", "skipped" (moved before) or "failed".</summary>
     public required string State { get; init; }
 
     public required long BytesDone { get; init; }

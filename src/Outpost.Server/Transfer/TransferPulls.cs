@@ -6,9 +6,7 @@ using Outpost.Core.Security;
 using Outpost.Data;
 using Outpost.Data.Transfer;
 using Outpost.Packaging;
-using Outpost.Server.Apps;
 using Outpost.Server.Backups;
-using Outpost.Server.Catalogs;
 using Outpost.Server.Hosting;
 
 namespace Outpost.Server.Transfer;
@@ -147,7 +145,8 @@ internal sealed partial class TransferPulls(
             await client.DownloadAsync(grain.Id, path, (done, total) => pull.Update(index, g => g with { BytesDone = done, BytesTotal = total }), ct);
             pull.Update(index, g => g with { State = "restoring" });
             using var key = TransferToken.BackupKeyOf(token);
-            var restored = await RestoreAsync(scope.ServiceProvider, path, key, pull.AccountId, () => pull.Update(index, g => g with { State = "installing" }), ct);
+            // A missing app is installed from a subscribed catalog by the restore itself, as for an uploaded backup.
+            var restored = await scope.ServiceProvider.GetRequiredService<GrainRestores>().RestoreAsync(path, key, pull.AccountId, ct);
             db.TransferImports.Add(new TransferImport
             {
                 OfferKey = pull.OfferKey,
@@ -180,41 +179,6 @@ internal sealed partial class TransferPulls(
         finally
         {
             File.Delete(path);
-        }
-    }
-
-    /// <summary>
-    /// Restores the downloaded backup; when its app is missing here but a subscribed catalog offers it (at the
-    /// backup's version or newer), installs it from there first, as the person could with 'outpost catalog install'.
-    /// </summary>
-    private static async Task<RestoreResult> RestoreAsync(
-        IServiceProvider services, string path, BackupKey key, string accountId, Action installing, CancellationToken ct)
-    {
-        var restores = services.GetRequiredService<GrainRestores>();
-        try
-        {
-            return await restores.RestoreAsync(path, key, accountId, ct);
-        }
-        catch (BackupNeedsAppException e)
-        {
-            var catalogs = services.GetRequiredService<CatalogService>();
-            var offered = (await catalogs.ListAppsAsync(ct)).Where(a => a.AppId == e.Manifest.AppId).MaxBy(a => a.Version);
-            if (offered is null || offered.Version < e.Manifest.AppVersion)
-            {
-                throw new TransferException(e.Message + " No catalog this server follows offers it; install the app (or subscribe to its catalog), then pull again.");
-            }
-
-            installing();
-            try
-            {
-                await catalogs.InstallAsync(offered.AppId, ct);
-            }
-            catch (Exception x) when (x is CatalogException or PackageException or AppConflictException)
-            {
-                throw new TransferException($"{e.Message} Installing it from the catalog “{offered.CatalogTitle}” failed: {x.Message}", x);
-            }
-
-            return await restores.RestoreAsync(path, key, accountId, ct);
         }
     }
 

@@ -210,9 +210,10 @@ internal sealed partial class CatalogService(
     private async Task<InstalledApp> InstallVersionAsync(CatalogSubscription subscription, CatalogApp app, CancellationToken ct)
     {
         var version = app.Latest;
-        var url = new Uri(new Uri(subscription.Url), version.Url);
+        var catalogUrl = new Uri(subscription.Url);
+        var url = new Uri(catalogUrl, version.Url);
         LogDownloading(logger, app.Title, version.MarketingVersion, url, version.Size / (1024.0 * 1024.0));
-        var file = await downloader.FetchPackageAsync(url, version, ct);
+        var file = await downloader.FetchPackageAsync(url, catalogUrl, version, ct);
         try
         {
             return await installer.InstallAsync(file, ct, (app.Id, version.Version));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Outpost.Server.Outbound;
 
 namespace Outpost.Server.Transfer;
 
@@ -19,7 +20,12 @@ internal sealed class TransferClient : IDisposable
     private readonly Uri _server;
     private readonly TransferOptions _options;
 
-    public TransferClient(Uri server, string token, TransferOptions options, X509Certificate2Collection? trusted)
+    /// <param name="server">The offering server's checked address.</param>
+    /// <param name="token">The offer's token.</param>
+    /// <param name="options">Limits and timeouts.</param>
+    /// <param name="trusted">Certificates trusted besides the system's authorities.</param>
+    /// <param name="publicOnly">Connect only to public internet addresses (the caller is not an administrator).</param>
+    public TransferClient(Uri server, string token, TransferOptions options, X509Certificate2Collection? trusted, bool publicOnly)
     {
         _server = server;
         _options = options;
@@ -30,6 +36,11 @@ internal sealed class TransferClient : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(30),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
+        if (publicOnly)
+        {
+            handler.ConnectCallback = PublicOnlyConnections.ConnectAsync;
+        }
+
         if (trusted is { Count: > 0 })
         {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => TransferTrust.IsTrusted(certificate, errors, trusted);

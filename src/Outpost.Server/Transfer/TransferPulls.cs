@@ -67,7 +67,8 @@ internal sealed partial class TransferPulls(
             _pulls[pull.Id] = pull;
         }
 
-        _ = Task.Run(() => RunAsync(pull, server, token, request.RemoveSource, trusted, lifetime.ApplicationStopping));
+        // Administrators may pull from their own machine or network; anyone else only from the public internet.
+        _ = Task.Run(() => RunAsync(pull, server, token, request.RemoveSource, trusted, publicOnly: !isAdmin, lifetime.ApplicationStopping));
         return pull.Snapshot();
     }
 
@@ -75,11 +76,11 @@ internal sealed partial class TransferPulls(
     public PullStatus? Find(string id, string accountId) =>
         _pulls.TryGetValue(id, out var pull) && pull.AccountId == accountId ? pull.Snapshot() : null;
 
-    private async Task RunAsync(TransferPull pull, Uri server, string token, bool removeSource, X509Certificate2Collection? trusted, CancellationToken ct)
+    private async Task RunAsync(TransferPull pull, Uri server, string token, bool removeSource, X509Certificate2Collection? trusted, bool publicOnly, CancellationToken ct)
     {
         try
         {
-            using var client = new TransferClient(server, token, options.Value, trusted);
+            using var client = new TransferClient(server, token, options.Value, trusted, publicOnly);
             var offered = await client.ListAsync(ct);
             // The other server's words, shown to the person: of a readable length.
             pull.SetGrains(offered.Grains.Select(g => new PullGrainStatus

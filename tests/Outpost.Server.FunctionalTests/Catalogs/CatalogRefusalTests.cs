@@ -84,6 +84,33 @@ public sealed class CatalogRefusalTests
         Assert.Contains("before the copy this server already has", replayed.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http://10.1.2.3:9/notes-2.opk", "on this machine or a private network (10.1.2.3)")]
+    [InlineData("http://169.254.169.254/latest/meta-data", "on this machine or a private network (169.254.169.254)")]
+    [InlineData("http://[::1]:{port}/notes-2.opk", "on this machine or a private network (::1)")]
+    [InlineData("http://localhost:{port}/notes-2.opk", "on this machine or a private network")]
+    public async Task Check_PackageUrlOnAnotherHostInsideThisNetwork_IsRefusedWithoutFetching(string url, string reason)
+    {
+        // The catalog's own server (127.0.0.1 here) may be local: the administrator chose it. A package URL naming
+        // another local host is the publisher's choice and must not make this server knock on local services.
+        await using var fixture = await CatalogFixture.StartAsync();
+        var v2 = fixture.Site.Add(await fixture.RepackAsync(2), "notes-2.opk");
+        var info = await PackageVerifier.VerifyAsync(v2, PackageLimits.Default);
+        await fixture.WriteCatalogAsync(new CatalogVersion
+        {
+            Version = 2,
+            MarketingVersion = "2.0.0",
+            Url = url.Replace("{port}", fixture.Site.CatalogUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
+            Size = info.Size,
+            Sha256 = info.Sha256,
+        });
+
+        var line = await fixture.CheckAndExpectRefusalAsync();
+
+        Assert.Contains(reason, line, StringComparison.Ordinal);
+        Assert.Contains("only addresses on the public internet are fetched", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Check_PackageNotMatchingTheCatalogHash_IsRefusedAndV1Stays()
     {

@@ -143,6 +143,13 @@ public sealed class TransferTests
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("only an administrator may pull from there", await response.Content.ReadAsStringAsync());
+
+        // A private network address passes the address check but is refused before connecting, so nothing is sent.
+        var privateNetwork = await PullAsync(person.Api, new Uri("https://10.1.2.3:4443/"), new string('a', 64));
+
+        Assert.Equal("failed", privateNetwork.State);
+        Assert.Contains("on this machine or a private network (10.1.2.3)", privateNetwork.Message);
+        Assert.Empty(await target.Api.GetFromJsonAsync<List<Server.Grains.GrainSummary>>("api/grains") ?? []);
     }
 
     private static async Task<string> NotesGrainAsync(OutpostHost host, string appId, string title, string note)

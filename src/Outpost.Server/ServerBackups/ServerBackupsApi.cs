@@ -1,0 +1,60 @@
+namespace Outpost.Server.ServerBackups;
+
+/// <summary>Admin API of whole-server backups: <c>GET /api/server/backups</c> (settings, status, snapshots) and <c>POST</c> (back up now).</summary>
+internal static class ServerBackupsApi
+{
+    public static RouteGroupBuilder MapServerBackupsApi(this RouteGroupBuilder api)
+    {
+        var backups = api.MapGroup("/server/backups").RequireAuthorization("admin");
+        backups.MapGet("/", Report);
+        backups.MapPost("/", (ServerBackups runner, Microsoft.Extensions.Options.IOptionsMonitor<ServerBackupOptions> options) =>
+        {
+            if (options.CurrentValue.Directory is null)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"No backup directory is configured: set {ServerBackupOptions.Section}:Directory (OUTPOST__BACKUPS__DIRECTORY) and restart the server.");
+            }
+
+            // The run goes on in the background; its outcome is in the status (GET), which the command line polls.
+            _ = runner.StartAsync().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+            return Results.Accepted("/api/server/backups", runner.Status with { Running = true });
+        });
+        return api;
+    }
+
+    private static ServerBackupReport Report(ServerBackups runner, Microsoft.Extensions.Options.IOptionsMonitor<ServerBackupOptions> options)
+    {
+        var settings = options.CurrentValue;
+        List<SnapshotSummary> snapshots = [];
+        string? error = null;
+        try
+        {
+            snapshots = runner.List();
+        }
+        catch (Exception e) when (e is Packaging.BackupException or IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+        }
+
+        return new ServerBackupReport
+        {
+            Directory = settings.Directory,
+            Schedule = settings.Schedule,
+            KeepDaily = settings.KeepDaily,
+            KeepWeekly = settings.KeepWeekly,
+            Status = runner.Status,
+            Snapshots = snapshots,
+            ListError = error,
+        };
+    }
+}
+
+/// <summary>Registers scheduled server backups.</summary>
+internal static class ServerBackupsSetup
+{
+    public static void Add(IServiceCollection services)
+    {
+        services.AddOptions<ServerBackupOptions>().BindConfiguration(ServerBackupOptions.Section);
+        services.AddSingleton<ServerBackups>();
+        services.AddHostedService<ServerBackupSchedule>();
+    }
+}

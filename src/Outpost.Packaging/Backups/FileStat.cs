@@ -50,8 +50,20 @@ public readonly partial record struct FileStat(int Type, int Mode, int Uid, int 
             Nanoseconds(b[96..]));
     }
 
+    /// <summary>Sets the owner of <paramref name="path"/> itself, never of what a symlink points to.</summary>
+    public static void SetOwner(string path, int uid, int gid)
+    {
+        if (LChown(path, uid, gid) != 0)
+        {
+            throw new IOException($"cannot set the owner of '{path}' to {uid}:{gid} (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
     private static long Nanoseconds(ReadOnlySpan<byte> timestamp) =>
         (MemoryMarshal.Read<long>(timestamp) * 1_000_000_000L) + MemoryMarshal.Read<uint>(timestamp[8..]);
+
+    [LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LChown(string path, int owner, int group);
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, Span<byte> buffer);

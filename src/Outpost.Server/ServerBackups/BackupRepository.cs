@@ -313,13 +313,10 @@ public sealed partial class BackupRepository : IDisposable
         try
         {
             // FileShare.None takes flock(LOCK_EX), anything else LOCK_SH; the kernel drops it if the process dies.
-            return new FileStream(Path.Combine(root, "lock"), new FileStreamOptions
-            {
-                Mode = exclusive ? FileMode.OpenOrCreate : FileMode.Open,
-                Access = exclusive ? FileAccess.ReadWrite : FileAccess.Read,
-                Share = exclusive ? FileShare.None : FileShare.Read,
-                UnixCreateMode = PrivateFile,
-            });
+            var path = Path.Combine(root, "lock");
+            return exclusive
+                ? new FileStream(path, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, UnixCreateMode = PrivateFile })
+                : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         }
         catch (FileNotFoundException)
         {

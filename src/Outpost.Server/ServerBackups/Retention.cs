@@ -10,7 +10,7 @@ namespace Outpost.Server.ServerBackups;
 public static class Retention
 {
     /// <summary>The ids to keep among <paramref name="snapshots"/> (id and time).</summary>
-    public static IReadOnlySet<string> Keep(IEnumerable<(string Id, DateTimeOffset At)> snapshots, int keepDaily, int keepWeekly)
+    public static IReadOnlySet<string> Keep(IEnumerable<(string Id, DateTimeOffset At)> snapshots, int keepDaily, int keepWeekly, int keepLast = 1)
     {
         var newestFirst = snapshots.OrderByDescending(s => s.At).ThenByDescending(s => s.Id, StringComparer.Ordinal).ToList();
         var keep = new HashSet<string>(StringComparer.Ordinal);
@@ -19,7 +19,7 @@ public static class Retention
             return keep;
         }
 
-        keep.Add(newestFirst[0].Id);
+        keep.UnionWith(newestFirst.Take(Math.Max(1, keepLast)).Select(s => s.Id));
         KeepNewestPer(newestFirst, keepDaily, s => s.UtcDateTime.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), keep);
         KeepNewestPer(newestFirst, keepWeekly, s => $"{ISOWeek.GetYear(s.UtcDateTime)}-W{ISOWeek.GetWeekOfYear(s.UtcDateTime)}", keep);
         return keep;

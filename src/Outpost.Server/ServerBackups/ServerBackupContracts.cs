@@ -9,7 +9,7 @@ public sealed class ServerBackupOptions
     /// <summary>The backup repository (a directory, ideally on another disk). Unset: no scheduled backups.</summary>
     public string? Directory { get; set; }
 
-    /// <summary>How often a backup is made. Default: daily.</summary>
+    /// <summary>How often a backup is made. Default: daily. Zero: only when asked (<c>outpost server backup</c>).</summary>
     public TimeSpan Schedule { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>Keep the newest snapshot of each of this many last days. Default 7.</summary>
@@ -17,6 +17,9 @@ public sealed class ServerBackupOptions
 
     /// <summary>Keep the newest snapshot of each of this many last weeks. Default 4.</summary>
     public int KeepWeekly { get; set; } = 4;
+
+    /// <summary>Keep this many newest snapshots whatever their day (e.g. one made by hand before an upgrade). Default 1; the newest is always kept.</summary>
+    public int KeepLast { get; set; } = 1;
 }
 
 /// <summary>One snapshot, as listed.</summary>
@@ -83,6 +86,8 @@ public sealed record ServerBackupReport
     public int KeepDaily { get; init; }
 
     public int KeepWeekly { get; init; }
+
+    public int KeepLast { get; init; }
 
     public required ServerBackupStatus Status { get; init; }
 

@@ -82,7 +82,7 @@ internal sealed partial class ServerBackups(
     public bool IsDue()
     {
         var settings = options.CurrentValue;
-        if (settings.Directory is null || _running is { IsCompleted: false })
+        if (settings.Directory is null || settings.Schedule <= TimeSpan.Zero || _running is { IsCompleted: false })
         {
             return false;
         }
@@ -244,7 +244,7 @@ internal sealed partial class ServerBackups(
 
         Phase("applying the retention rules");
         indexes.Add(index);
-        var keep = Retention.Keep(indexes.Select(i => (i.Id, i.CreatedAt)), settings.KeepDaily, settings.KeepWeekly);
+        var keep = Retention.Keep(indexes.Select(i => (i.Id, i.CreatedAt)), settings.KeepDaily, settings.KeepWeekly, settings.KeepLast);
         var removed = 0;
         foreach (var old in indexes.Where(i => !keep.Contains(i.Id)))
         {
@@ -348,9 +348,9 @@ internal sealed partial class ServerBackups(
     private static partial void LogNotPruned(ILogger logger, string snapshots);
 }
 
-/// <summary>Runs a server backup when the schedule calls for one (checked every hour, or every <c>Schedule</c> if shorter).</summary>
+/// <summary>Runs a server backup when the schedule calls for one (checked every hour, or every <c>Schedule</c> if shorter; a zero schedule: only on request).</summary>
 internal sealed class ServerBackupSchedule(ServerBackups backups, IOptions<ServerBackupOptions> options, TimeProvider time, ILogger<ServerBackupSchedule> logger)
-    : PeriodicService(TimeSpan.FromTicks(Math.Clamp(options.Value.Schedule.Ticks, TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour)), time, logger)
+    : PeriodicService(TimeSpan.FromTicks(options.Value.Schedule <= TimeSpan.Zero ? TimeSpan.TicksPerHour : Math.Clamp(options.Value.Schedule.Ticks, TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour)), time, logger)
 {
     public override async Task<int> RunOnceAsync(CancellationToken ct)
     {

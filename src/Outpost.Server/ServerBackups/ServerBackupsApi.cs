@@ -41,6 +41,7 @@ internal static class ServerBackupsApi
             Schedule = settings.Schedule,
             KeepDaily = settings.KeepDaily,
             KeepWeekly = settings.KeepWeekly,
+            KeepLast = settings.KeepLast,
             Status = runner.Status,
             Snapshots = snapshots,
             ListError = error,

@@ -37,6 +37,13 @@ public sealed class ServerRestore(TextWriter progress)
             ? repository.SnapshotIds().LastOrDefault() ?? throw new BackupException($"{repository.Root} holds no snapshot yet")
             : snapshot;
         var index = repository.ReadIndex(id);
+        if (index.MasterKeyId != masterKeyId)
+        {
+            throw new BackupException(
+                $"snapshot {index.Id} was taken before a master key rotation: the grain keys in it are wrapped under master key {index.MasterKeyId}, not {masterKeyId}. " +
+                "Restore it with that older key (the server needs it to start), or restore a later snapshot");
+        }
+
         var total = SnapshotChecks.Check(index);
         await progress.WriteLineAsync($"Restoring snapshot {index.Id} ({index.CreatedAt:yyyy-MM-dd HH:mm} UTC, {index.Grains.Count} grains, {Size(total)}) into {target}");
 

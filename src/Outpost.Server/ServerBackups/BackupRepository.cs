@@ -260,8 +260,36 @@ public sealed partial class BackupRepository : IDisposable
         return (removed, bytes);
     }
 
-    /// <summary>Bytes on disk of the given chunks.</summary>
-    internal long StoredBytes(IEnumerable<string> names) => names.Sum(n => new FileInfo(ChunkPath(n)) is { Exists: true } f ? f.Length : 0);
+    /// <summary>
+    /// Checks the chunks no snapshot names (left by an interrupted backup, which the next backup would reuse by name)
+    /// and deletes those that do not open: after a power cut, a chunk renamed into place may have lost its content.
+    /// Returns how many were deleted.
+    /// </summary>
+    internal int RemoveDamagedOrphans(IReadOnlySet<string> referenced)
+    {
+        var removed = 0;
+        foreach (var name in ChunkNames().Where(n => !referenced.Contains(n)).ToList())
+        {
+            var path = ChunkPath(name);
+            try
+            {
+                if (new FileInfo(path).Length <= ChunkSize + RepositoryKeys.Overhead)
+                {
+                    Keys.OpenChunk(name, File.ReadAllBytes(path));
+                    continue;
+                }
+            }
+            catch (BackupException)
+            {
+                // Damaged: deleted below.
+            }
+
+            File.Delete(path);
+            removed++;
+        }
+
+        return removed;
+    }
 
     public void Dispose() => _lock?.Dispose();
 

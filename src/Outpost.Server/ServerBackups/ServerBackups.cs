@@ -173,6 +173,12 @@ internal sealed partial class ServerBackups(
         using var repository = BackupRepository.OpenForBackup(directory, repositoryKey, keys.MasterKeyId, salt, k => keys.WrapUnderMasterKey(k, RepositoryKeyContext));
 
         var (indexes, unreadable) = ReadAll(repository);
+        if (unreadable.Count is 0)
+        {
+            Phase("checking what an interrupted backup left");
+            repository.RemoveDamagedOrphans(indexes.SelectMany(i => i.Entries).SelectMany(e => e.Chunks ?? []).ToHashSet(StringComparer.Ordinal));
+        }
+
         var previous = indexes.LastOrDefault()?.Entries.Where(e => e.Kind == SnapshotEntryKind.File).ToDictionary(e => e.Path, StringComparer.Ordinal)
             ?? new Dictionary<string, SnapshotEntry>(StringComparer.Ordinal);
         var builder = new SnapshotBuilder(repository, previous, started, ct);
@@ -359,7 +365,15 @@ internal sealed class ServerBackupSchedule(ServerBackups backups, IOptions<Serve
             return 0;
         }
 
-        await backups.StartAsync().WaitAsync(ct);
-        return 1;
+        try
+        {
+            await backups.StartAsync().WaitAsync(ct);
+            return 1;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Already logged and shown in the status by the run itself; the next round tries again.
+            return 0;
+        }
     }
 }

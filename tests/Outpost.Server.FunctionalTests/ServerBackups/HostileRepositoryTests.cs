@@ -133,9 +133,66 @@ public sealed class HostileRepositoryTests : IDisposable
         Assert.Equal(["keep.txt"], Directory.EnumerateFileSystemEntries(Target).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task AnOrphanChunkDamagedByAPowerCut_IsDeletedBeforeABackupCouldReuseIt()
+    {
+        var content = RandomNumberGenerator.GetBytes(5000);
+        File.WriteAllBytes(Path.Combine(Source, "apps", "app1", "new.bin"), content);
+        using (var repository = BackupRepository.OpenForBackup(Repository, _repositoryKey, _master.Id, null, k => _master.Wrap(k, Server.ServerBackups.ServerBackups.RepositoryKeyContext)))
+        {
+            // What a power cut after the rename can leave: the name in place, the content lost.
+            var name = repository.Keys.ChunkName(content);
+            Directory.CreateDirectory(Path.Combine(Repository, "chunks", name[..2]));
+            File.WriteAllBytes(Path.Combine(Repository, "chunks", name[..2], name), new byte[content.Length + 32]);
+            var referenced = repository.SnapshotIds().Select(repository.ReadIndex).SelectMany(i => i.Entries).SelectMany(e => e.Chunks ?? []).ToHashSet();
+
+            Assert.Equal(1, repository.RemoveDamagedOrphans(referenced));
+            Assert.Equal(0, repository.RemoveDamagedOrphans(referenced));
+        }
+
+        var snapshot = WriteSnapshot(index => index);
+        await RestoreAsync(snapshot);
+        Assert.Equal(content, File.ReadAllBytes(Path.Combine(Target, "apps", "app1", "new.bin")));
+    }
+
+    [Fact]
+    public async Task AMasterKeyFromAPassphrase_OpensTheRepositoryWithTheSamePassphraseOnly()
+    {
+        var salt = MasterKey.NewSalt();
+        var master = MasterKey.FromPassphrase("a passphrase for the whole server", salt);
+        var repositoryDir = Path.Combine(_work.Path, "passphrase-repo");
+        using (var repository = BackupRepository.OpenForBackup(repositoryDir, _repositoryKey, master.Id, salt, k => master.Wrap(k, Server.ServerBackups.ServerBackups.RepositoryKeyContext)))
+        {
+            var builder = new SnapshotBuilder(repository, new Dictionary<string, SnapshotEntry>(), DateTimeOffset.UtcNow, CancellationToken.None);
+            builder.Add(Path.Combine(Source, "outpost.db"), "outpost.db");
+            repository.WriteIndex(new SnapshotIndex
+            {
+                FormatVersion = SnapshotIndex.CurrentFormat, Id = BackupRepository.NewSnapshotId(DateTimeOffset.UtcNow), CreatedAt = DateTimeOffset.UtcNow, ServerVersion = "test",
+                MasterKeyId = master.Id, Grains = [], Entries = builder.Entries, TotalBytes = builder.TotalBytes,
+            });
+        }
+
+        var wrong = await Assert.ThrowsAsync<Packaging.BackupException>(() => RestoreWithPassphraseAsync("another passphrase entirely"));
+        Assert.Contains("wrong master key", wrong.Message);
+        Assert.False(Directory.Exists(Target));
+
+        var result = await RestoreWithPassphraseAsync("a passphrase for the whole server");
+        Assert.Equal(master.Id, result.MasterKeyId);
+        Assert.False(result.KeyFileWritten);
+        Assert.False(File.Exists(Path.Combine(Target, "master.key")));
+
+        Task<ServerRestore.Result> RestoreWithPassphraseAsync(string passphrase) =>
+            new ServerRestore(TextWriter.Null).RunAsync(repositoryDir, "latest", Target, keyFile: null,
+                MasterKeyInputs.Current(name => name == MasterKeyInputs.PassphraseVariable ? passphrase : null), CancellationToken.None);
+    }
+
+    [Fact]
+    public Task ASnapshotTakenUnderAnotherMasterKey_IsRefusedNamingIt() =>
+        AssertCraftedRefusedAsync(_ => { }, "was taken before a master key rotation", masterKeyId: "00112233aabbccdd");
+
     public void Dispose() => _work.Dispose();
 
-    private async Task AssertCraftedRefusedAsync(Action<CraftedIndex> craft, string expected)
+    private async Task AssertCraftedRefusedAsync(Action<CraftedIndex> craft, string expected, string? masterKeyId = null)
     {
         var crafted = WriteSnapshot(index =>
         {
@@ -144,7 +201,7 @@ public sealed class HostileRepositoryTests : IDisposable
             return new SnapshotIndex
             {
                 FormatVersion = index.FormatVersion, Id = index.Id, CreatedAt = index.CreatedAt.AddMinutes(1), ServerVersion = index.ServerVersion,
-                MasterKeyId = index.MasterKeyId, Grains = index.Grains, Entries = copy.Entries, TotalBytes = index.TotalBytes,
+                MasterKeyId = masterKeyId ?? index.MasterKeyId, Grains = index.Grains, Entries = copy.Entries, TotalBytes = index.TotalBytes,
             };
         });
         await AssertRefusedAsync(() => { }, expected, crafted);

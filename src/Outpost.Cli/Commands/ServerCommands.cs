@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Outpost.Server.Encryption;
 using Outpost.Server.ServerBackups;
+using Outpost.Server.Shell;
 
 namespace Outpost.Cli.Commands;
 
@@ -33,11 +34,11 @@ internal static class ServerCommands
                         throw new CliException($"the backup failed: {error}");
                     }
 
-                    await context.Output.WriteLineAsync($"Snapshot {status.LastSnapshotId}: {status.Files} files, {Size(status.Bytes)}, {Size(status.NewBytes)} new");
+                    await context.Output.WriteLineAsync($"Snapshot {status.LastSnapshotId}: {status.Files} files, {Format.Bytes(status.Bytes)}, {Format.Bytes(status.NewBytes)} new");
                     return 0;
                 }
 
-                var line = $"{status.Phase}: {status.Files} files, {Size(status.Bytes)} ({Size(status.NewBytes)} new)";
+                var line = $"{status.Phase}: {status.Files} files, {Format.Bytes(status.Bytes)} ({Format.Bytes(status.NewBytes)} new)";
                 if (status.Running && line != shown)
                 {
                     await context.Error.WriteLineAsync(line);
@@ -81,7 +82,7 @@ internal static class ServerCommands
             await Table.WriteAsync(context.Output, ["ID", "TIME (UTC)", "GRAINS", "FILES", "SIZE", "NEW"], report.Snapshots.Select(s => new[]
             {
                 s.Id, s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), s.Grains.Count.ToString(CultureInfo.InvariantCulture),
-                s.Files.ToString(CultureInfo.InvariantCulture), Size(s.TotalBytes), Size(s.NewBytes),
+                s.Files.ToString(CultureInfo.InvariantCulture), Format.Bytes(s.TotalBytes), Format.Bytes(s.NewBytes),
             }));
             return 0;
         });
@@ -112,7 +113,7 @@ internal static class ServerCommands
                 MasterKeyInputs.Current(Environment.GetEnvironmentVariable), ct);
             var target = Path.GetFullPath(result.GetValue(dataDir)!);
             await context.Output.WriteLineAsync($"""
-                Restored snapshot {done.SnapshotId}: {done.Grains} grains, {done.Files} files, {Size(done.Bytes)} into {target}.
+                Restored snapshot {done.SnapshotId}: {done.Grains} grains, {done.Files} files, {Format.Bytes(done.Bytes)} into {target}.
                 {(done.KeyFileWritten ? $"The master key was written to {target}/master.key." : $"Start it with the same master key ({done.MasterKeyId}) in OUTPOST_MASTER_KEY or OUTPOST_MASTER_PASSPHRASE.")}
                 Start the server: outpost serve --data {target}
                 """);
@@ -120,12 +121,4 @@ internal static class ServerCommands
         });
         return command;
     }
-
-    private static string Size(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
-        >= 1024 => $"{bytes / 1024.0:0.0} KiB",
-        _ => $"{bytes} B",
-    };
 }

@@ -45,7 +45,7 @@ public sealed class ServerRestore(TextWriter progress)
         }
 
         var total = SnapshotChecks.Check(index);
-        await progress.WriteLineAsync($"Restoring snapshot {index.Id} ({index.CreatedAt:yyyy-MM-dd HH:mm} UTC, {index.Grains.Count} grains, {Size(total)}) into {target}");
+        await progress.WriteLineAsync($"Restoring snapshot {index.Id} ({index.CreatedAt:yyyy-MM-dd HH:mm} UTC, {index.Grains.Count} grains, {Shell.Format.Bytes(total)}) into {target}");
 
         if (StagedDirectory.RemoveLeftovers(target) > 0)
         {
@@ -57,7 +57,7 @@ public sealed class ServerRestore(TextWriter progress)
         var free = new DriveInfo(parent).AvailableFreeSpace;
         if (total > free)
         {
-            throw new BackupException($"snapshot {index.Id} needs {Size(total)} but only {Size(free)} are free on the disk of {parent}; nothing was written");
+            throw new BackupException($"snapshot {index.Id} needs {Shell.Format.Bytes(total)} but only {Shell.Format.Bytes(free)} are free on the disk of {parent}; nothing was written");
         }
 
         if (Directory.Exists(target))
@@ -108,7 +108,7 @@ public sealed class ServerRestore(TextWriter progress)
                             if (total > 0 && done * 20 / total > reported)
                             {
                                 reported = (int)(done * 20 / total);
-                                await progress.WriteLineAsync($"  {reported * 5}% ({Size(done)} of {Size(total)})");
+                                await progress.WriteLineAsync($"  {reported * 5}% ({Shell.Format.Bytes(done)} of {Shell.Format.Bytes(total)})");
                             }
                         }
                     }
@@ -195,11 +195,4 @@ public sealed class ServerRestore(TextWriter progress)
 
         return key is not null && key.Id == file.MasterKeyId ? key.Unwrap(file.WrappedKey, ServerBackups.RepositoryKeyContext) : null;
     }
-
-    private static string Size(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
-        _ => $"{bytes / 1024.0:0.0} KiB",
-    };
 }

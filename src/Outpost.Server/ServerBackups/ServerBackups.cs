@@ -20,7 +20,6 @@ internal sealed partial class ServerBackups(
     IServiceScopeFactory scopes,
     DataPaths paths,
     KeyRing keys,
-    IOptionsMonitor<ServerBackupOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<ServerBackups> logger)
@@ -79,9 +78,9 @@ internal sealed partial class ServerBackups(
     }
 
     /// <summary>Whether the schedule calls for a backup now: the last one failed, or the newest snapshot is older than the schedule.</summary>
-    public bool IsDue()
+    public async Task<bool> IsDueAsync(CancellationToken ct)
     {
-        var settings = options.CurrentValue;
+        var settings = await SettingsAsync(ct);
         if (settings.Directory is null || settings.Schedule <= TimeSpan.Zero || _running is { IsCompleted: false })
         {
             return false;
@@ -96,10 +95,17 @@ internal sealed partial class ServerBackups(
         return newest is null || time.GetUtcNow() - newest >= settings.Schedule;
     }
 
-    /// <summary>The snapshots in the repository, oldest first (indexes are read once and remembered).</summary>
-    public List<SnapshotSummary> List()
+    /// <summary>The settings in force (the Backups page's, else the configuration).</summary>
+    public async Task<ServerBackupOptions> SettingsAsync(CancellationToken ct)
     {
-        if (options.CurrentValue.Directory is not { } directory)
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ServerBackupSettings>().CurrentAsync(ct);
+    }
+
+    /// <summary>The snapshots in <paramref name="directory"/>, oldest first (indexes are read once and remembered).</summary>
+    public List<SnapshotSummary> List(string? directory)
+    {
+        if (directory is null)
         {
             return [];
         }
@@ -140,7 +146,7 @@ internal sealed partial class ServerBackups(
         }
         catch (Exception e)
         {
-            LogFailed(logger, options.CurrentValue.Directory, e.Message, e);
+            LogFailed(logger, e.Message, e);
             lock (_sync)
             {
                 _last = _last with { LastFinishedAt = time.GetUtcNow(), LastError = e.Message };
@@ -160,7 +166,7 @@ internal sealed partial class ServerBackups(
 
     private async Task<SnapshotSummary> BackUpAsync(CancellationToken ct)
     {
-        var settings = options.CurrentValue;
+        var settings = await SettingsAsync(ct);
         var directory = settings.Directory
             ?? throw new Packaging.BackupException($"no backup directory is configured: set {ServerBackupOptions.Section}:Directory (OUTPOST__BACKUPS__DIRECTORY)");
         var started = time.GetUtcNow();
@@ -347,20 +353,25 @@ internal sealed partial class ServerBackups(
     [LoggerMessage(Level = LogLevel.Information, Message = "Server backup {SnapshotId}: {Grains} grains, {Files} files, {Bytes} bytes, {NewBytes} new bytes stored in {Seconds:0.0} s; {Kept} snapshots kept, {Removed} removed, {Pruned} unused chunks deleted")]
     private static partial void LogDone(ILogger logger, string snapshotId, int grains, int files, long bytes, long newBytes, double seconds, int kept, int removed, int pruned);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Server backup to {Directory} failed: {Reason}. It is tried again at the next round")]
-    private static partial void LogFailed(ILogger logger, string? directory, string reason, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Server backup failed: {Reason}. It is tried again at the next round")]
+    private static partial void LogFailed(ILogger logger, string reason, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Server backups: unused chunks were not deleted because these snapshots cannot be read: {Snapshots}")]
     private static partial void LogNotPruned(ILogger logger, string snapshots);
 }
 
-/// <summary>Runs a server backup when the schedule calls for one (checked every hour, or every <c>Schedule</c> if shorter; a zero schedule: only on request).</summary>
+/// <summary>
+/// Runs a server backup when the schedule calls for one. Checked every 5 minutes (or every configured
+/// <c>Schedule</c> if shorter), so a schedule changed on the Backups page applies without a restart.
+/// </summary>
 internal sealed class ServerBackupSchedule(ServerBackups backups, IOptions<ServerBackupOptions> options, TimeProvider time, ILogger<ServerBackupSchedule> logger)
-    : PeriodicService(TimeSpan.FromTicks(options.Value.Schedule <= TimeSpan.Zero ? TimeSpan.TicksPerHour : Math.Clamp(options.Value.Schedule.Ticks, TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour)), time, logger)
+    : PeriodicService(CheckInterval(options.Value.Schedule), time, logger)
 {
+    private static readonly TimeSpan MaxCheckInterval = TimeSpan.FromMinutes(5);
+
     public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        if (!backups.IsDue())
+        if (!await backups.IsDueAsync(ct))
         {
             return 0;
         }
@@ -376,4 +387,7 @@ internal sealed class ServerBackupSchedule(ServerBackups backups, IOptions<Serve
             return 0;
         }
     }
+
+    private static TimeSpan CheckInterval(TimeSpan schedule) =>
+        schedule <= TimeSpan.Zero ? MaxCheckInterval : TimeSpan.FromTicks(Math.Clamp(schedule.Ticks, TimeSpan.TicksPerSecond, MaxCheckInterval.Ticks));
 }

@@ -7,9 +7,9 @@ internal static class ServerBackupsApi
     {
         var backups = api.MapGroup("/server/backups").RequireAuthorization("admin");
         backups.MapGet("/", Report);
-        backups.MapPost("/", (ServerBackups runner, Microsoft.Extensions.Options.IOptionsMonitor<ServerBackupOptions> options) =>
+        backups.MapPost("/", async (ServerBackups runner, ServerBackupSettings settings, CancellationToken ct) =>
         {
-            if (options.CurrentValue.Directory is null)
+            if ((await settings.CurrentAsync(ct)).Directory is null)
             {
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"No backup directory is configured: set {ServerBackupOptions.Section}:Directory (OUTPOST__BACKUPS__DIRECTORY) and restart the server.");
             }
@@ -21,14 +21,14 @@ internal static class ServerBackupsApi
         return api;
     }
 
-    private static ServerBackupReport Report(ServerBackups runner, Microsoft.Extensions.Options.IOptionsMonitor<ServerBackupOptions> options)
+    private static async Task<ServerBackupReport> Report(ServerBackups runner, ServerBackupSettings current, CancellationToken ct)
     {
-        var settings = options.CurrentValue;
+        var settings = await current.CurrentAsync(ct);
         List<SnapshotSummary> snapshots = [];
         string? error = null;
         try
         {
-            snapshots = runner.List();
+            snapshots = runner.List(settings.Directory);
         }
         catch (Exception e) when (e is Packaging.BackupException or IOException or UnauthorizedAccessException)
         {
@@ -55,6 +55,7 @@ internal static class ServerBackupsSetup
     public static void Add(IServiceCollection services)
     {
         services.AddOptions<ServerBackupOptions>().BindConfiguration(ServerBackupOptions.Section);
+        services.AddScoped<ServerBackupSettings>();
         services.AddSingleton<ServerBackups>();
         services.AddHostedService<ServerBackupSchedule>();
     }

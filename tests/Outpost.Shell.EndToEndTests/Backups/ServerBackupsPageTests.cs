@@ -7,19 +7,15 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Outpost.Shell.EndToEndTests.Backups;
 
-/// <summary>The Admin → Backups page in a real browser: the settings, "Back up now", and the snapshot it made.</summary>
+/// <summary>The Admin → Backups page in a real browser: backups turned on from the page, "Back up now", and the snapshot it made.</summary>
 [Collection(ChromiumCollection.Name)]
 public sealed class ServerBackupsPageTests(Chromium chromium)
 {
     [Fact]
-    public async Task Admin_BacksUpNow_AndSeesTheSnapshot()
+    public async Task Admin_SetsTheDirectory_BacksUpNow_AndSeesTheSnapshot()
     {
         using var repository = new TempDir("repo");
-        await using var host = await OutpostHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Outpost:Backups:Directory"] = repository.Path,
-            ["Outpost:Backups:Schedule"] = "00:00:00",
-        });
+        await using var host = await OutpostHost.StartAsync();
         var setupUrl = host.Services.GetRequiredService<SetupLink>().UrlFor(host.BaseUrl.ToString());
         Assert.NotNull(setupUrl);
         await using var context = await chromium.NewContextAsync(host.BaseUrl);
@@ -30,7 +26,16 @@ public sealed class ServerBackupsPageTests(Chromium chromium)
             await ShellPages.SetUpAsync(page, setupUrl, Person.Admin);
 
             await page.GotoAsync("/admin/backups");
+            await Expect(page.Locator("[data-server-backups]")).ToContainTextAsync("Server backups are off");
+            await page.GetByLabel("Backup directory").FillAsync("relative/path");
+            await ShellPages.Button(page, "Save backup settings").ClickAsync();
+            await Expect(page.GetByText("must be an absolute path")).ToBeVisibleAsync();
+            await page.GetByLabel("Backup directory").FillAsync(repository.Path);
+            await page.GetByLabel("Schedule").FillAsync("00:00:00");
+            await ShellPages.Button(page, "Save backup settings").ClickAsync();
+            await Expect(page.GetByText("Backup settings saved.")).ToBeVisibleAsync();
             await Expect(page.Locator("[data-server-backups]")).ToContainTextAsync(repository.Path);
+            await Expect(page.Locator("[data-server-backups]")).ToContainTextAsync("only when asked");
             await Expect(page.GetByText("No snapshots yet.")).ToBeVisibleAsync();
             await ShellPages.Button(page, "Back up now").ClickAsync();
             await Expect(page.GetByText("Backup started.")).ToBeVisibleAsync();

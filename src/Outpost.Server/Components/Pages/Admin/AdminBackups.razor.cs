@@ -1,23 +1,23 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.Options;
 using Outpost.Server.ServerBackups;
 using Outpost.Server.Shell;
 
 namespace Outpost.Server.Components.Pages.Admin;
 
-/// <summary>Whole-server backups: the settings, the last run, the snapshots, and "Back up now".</summary>
+/// <summary>Whole-server backups: the settings (saved here, applied without a restart), the last run, the snapshots, and "Back up now".</summary>
 public partial class AdminBackups
 {
     private ServerBackupOptions _settings = new();
     private ServerBackupStatus _status = new();
     private List<SnapshotSummary> _snapshots = [];
-    private string? _error;
+    private List<string> _errors = [];
 
     [Inject]
     private ServerBackups.ServerBackups Backups { get; set; } = default!;
 
     [Inject]
-    private IOptionsMonitor<ServerBackupOptions> Options { get; set; } = default!;
+    private ServerBackupSettings Settings { get; set; } = default!;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
@@ -25,17 +25,47 @@ public partial class AdminBackups
     [CascadingParameter]
     private HttpContext HttpContext { get; set; } = default!;
 
-    protected override void OnInitialized()
+    [SupplyParameterFromForm(FormName = "backup-settings")]
+    private string? Directory { get; set; }
+
+    [SupplyParameterFromForm(FormName = "backup-settings")]
+    private string? Schedule { get; set; }
+
+    [SupplyParameterFromForm(FormName = "backup-settings")]
+    private string? KeepDaily { get; set; }
+
+    [SupplyParameterFromForm(FormName = "backup-settings")]
+    private string? KeepWeekly { get; set; }
+
+    [SupplyParameterFromForm(FormName = "backup-settings")]
+    private string? KeepLast { get; set; }
+
+    protected override async Task OnInitializedAsync()
     {
-        _settings = Options.CurrentValue;
+        _settings = await Settings.CurrentAsync(CancellationToken.None);
+        Directory ??= _settings.Directory ?? "";
+        Schedule ??= _settings.Schedule.ToString("c", CultureInfo.InvariantCulture);
+        KeepDaily ??= _settings.KeepDaily.ToString(CultureInfo.InvariantCulture);
+        KeepWeekly ??= _settings.KeepWeekly.ToString(CultureInfo.InvariantCulture);
+        KeepLast ??= _settings.KeepLast.ToString(CultureInfo.InvariantCulture);
         _status = Backups.Status;
         try
         {
-            _snapshots = Backups.List();
+            _snapshots = Backups.List(_settings.Directory);
         }
         catch (Exception e) when (e is Packaging.BackupException or IOException or UnauthorizedAccessException)
         {
-            _error = $"The snapshots cannot be listed: {e.Message}";
+            _errors = [$"The snapshots cannot be listed: {e.Message}"];
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        _errors = await Settings.SaveAsync(Directory, Schedule, KeepDaily, KeepWeekly, KeepLast, CancellationToken.None);
+        if (_errors.Count == 0)
+        {
+            Flash.Set(HttpContext, "Backup settings saved.");
+            Navigation.NavigateTo("/admin/backups");
         }
     }
 
@@ -43,7 +73,7 @@ public partial class AdminBackups
     {
         if (_settings.Directory is null)
         {
-            _error = "Server backups are off: set a backup directory first.";
+            _errors = ["Server backups are off: set a backup directory first."];
             return;
         }
 

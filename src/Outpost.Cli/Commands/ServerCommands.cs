@@ -84,6 +84,11 @@ internal static class ServerCommands
                 s.Id, s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), s.Grains.Count.ToString(CultureInfo.InvariantCulture),
                 s.Files.ToString(CultureInfo.InvariantCulture), Format.Bytes(s.TotalBytes), Format.Bytes(s.NewBytes),
             }));
+            foreach (var skipped in report.Snapshots.LastOrDefault()?.Skipped ?? [])
+            {
+                await context.Output.WriteLineAsync($"left out of the newest snapshot: {skipped}");
+            }
+
             return 0;
         });
 

@@ -40,6 +40,9 @@ public sealed record SnapshotSummary
     /// <summary>What this snapshot added to the repository.</summary>
     public required long NewBytes { get; init; }
 
+    /// <summary>What was left out, one line each (a grain that could not be held, a socket).</summary>
+    public List<string> Skipped { get; init; } = [];
+
     public static SnapshotSummary Of(SnapshotIndex index) => new()
     {
         Id = index.Id,
@@ -48,6 +51,7 @@ public sealed record SnapshotSummary
         Files = index.Entries.Count(e => e.Kind == SnapshotEntryKind.File),
         TotalBytes = index.TotalBytes,
         NewBytes = index.NewBytes,
+        Skipped = index.Skipped,
     };
 }
 

@@ -220,7 +220,19 @@ internal sealed partial class ServerBackups(
                     continue;
                 }
 
-                await holds.HoldAsync(record, ct);
+                try
+                {
+                    await holds.HoldAsync(record, ct);
+                }
+                catch (Exception e) when (e is Packaging.BackupException or Cluster.Grains.GrainStartException or Cluster.Grains.GrainNotFoundException or Sandboxing.Storage.EncryptedVolumeException)
+                {
+                    // One grain whose storage cannot be held (it keeps being started, its volume does not mount) must
+                    // not cost every other grain its backup: the snapshot says it is missing, and so does the log.
+                    builder.Skipped.Add($"grain {grain.Id} ({grain.Title}): not backed up: {e.Message}");
+                    LogGrainSkipped(logger, grain.Id, e.Message);
+                    continue;
+                }
+
                 try
                 {
                     // The plaintext view is mounted while held: only the encrypted storage and log are copied.
@@ -355,6 +367,9 @@ internal sealed partial class ServerBackups(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Server backup failed: {Reason}. It is tried again at the next round")]
     private static partial void LogFailed(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Server backup: grain {GrainId} was left out of this snapshot: {Reason}")]
+    private static partial void LogGrainSkipped(ILogger logger, string grainId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Server backups: unused chunks were not deleted because these snapshots cannot be read: {Snapshots}")]
     private static partial void LogNotPruned(ILogger logger, string snapshots);

@@ -123,7 +123,7 @@ internal sealed partial class ServerBackups(
             {
                 list.Add(_summaries.GetOrAdd(id, i => SnapshotSummary.Of(repository.ReadIndex(i))));
             }
-            catch (FileNotFoundException)
+            catch (Exception e) when (e is FileNotFoundException or Packaging.BackupException && !repository.SnapshotIds().Contains(id))
             {
                 // Removed by the retention rules while we listed.
             }

@@ -29,11 +29,11 @@ public readonly partial record struct FileStat(int Type, int Mode, int Uid, int 
     private const int AtSymlinkNoFollow = 0x100;
     private const uint BasicStats = 0x7FF;
 
-    /// <summary>lstat of <paramref name="path"/>, or null when it does not exist (any more).</summary>
-    public static FileStat? Of(string path)
+    /// <summary>lstat of <paramref name="path"/> (stat with <paramref name="followLinks"/>), or null when it does not exist (any more).</summary>
+    public static FileStat? Of(string path, bool followLinks = false)
     {
         Span<byte> b = stackalloc byte[256];
-        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, BasicStats, b) != 0)
+        if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, BasicStats, b) != 0)
         {
             return null;
         }

@@ -190,6 +190,20 @@ public sealed class HostileRepositoryTests : IDisposable
     public Task ASnapshotTakenUnderAnotherMasterKey_IsRefusedNamingIt() =>
         AssertCraftedRefusedAsync(_ => { }, "was taken before a master key rotation", masterKeyId: "00112233aabbccdd");
 
+    [Fact]
+    public async Task ADataDirectoryInUseByAServer_IsRefused()
+    {
+        Directory.CreateDirectory(Target);
+        using (Server.Hosting.ServerLock.Acquire(new Server.Hosting.DataPaths(Target), "in use by the test"))
+        {
+            var error = await Assert.ThrowsAsync<Server.Hosting.DataDirectoryInUseException>(RestoreAsync);
+
+            Assert.Contains("a restore needs a new, empty data directory", error.Message);
+        }
+
+        Assert.Equal(["server.lock"], Directory.EnumerateFileSystemEntries(Target).Select(Path.GetFileName));
+    }
+
     public void Dispose() => _work.Dispose();
 
     private async Task AssertCraftedRefusedAsync(Action<CraftedIndex> craft, string expected, string? masterKeyId = null)

@@ -8,6 +8,7 @@ using Outpost.Data.Grains;
 using Outpost.Data.Sessions;
 using Outpost.Data.Settings;
 using Outpost.Data.Sharing;
+using Outpost.Data.Transfer;
 
 namespace Outpost.Data;
 
@@ -49,6 +50,12 @@ public sealed class OutpostDbContext(DbContextOptions<OutpostDbContext> options)
 
     /// <summary>Server-wide keys wrapped under the master key.</summary>
     public DbSet<WrappedKey> WrappedKeys => Set<WrappedKey>();
+
+    /// <summary>Offers to move grains to another server (their tokens hashed).</summary>
+    public DbSet<TransferOffer> TransferOffers => Set<TransferOffer>();
+
+    /// <summary>Grains that arrived from another server, so a repeated pull skips them.</summary>
+    public DbSet<TransferImport> TransferImports => Set<TransferImport>();
 
     /// <summary>
     /// Configures a context on a SQLite file. Identity picks its schema version (3: with the passkeys table) from

@@ -11,7 +11,7 @@ using Outpost.Server.Sharing;
 namespace Outpost.Cli.Api;
 
 /// <summary>Talks to a running server's HTTP API, the same API the web shell uses.</summary>
-public sealed class OutpostClient : IDisposable
+public sealed partial class OutpostClient : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;

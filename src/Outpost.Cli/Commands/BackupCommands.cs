@@ -89,6 +89,11 @@ internal static class BackupCommands
             using var client = ServerOptions.Client(result);
             await context.Error.WriteLineAsync($"Uploading {new FileInfo(path).Length} bytes and restoring…");
             var restored = await client.RestoreGrainAsync(path, passphrase, keyLine, ct);
+            if (restored.AppInstalled is { } installed)
+            {
+                await context.Error.WriteLineAsync(installed);
+            }
+
             foreach (var skipped in restored.Skipped)
             {
                 await context.Error.WriteLineAsync($"not restored: {skipped}");

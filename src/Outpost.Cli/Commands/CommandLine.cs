@@ -7,6 +7,9 @@ namespace Outpost.Cli.Commands;
 /// <summary>The <c>outpost</c> command tree, and the one place errors become messages and exit codes.</summary>
 public static class CommandLine
 {
+    /// <summary>How long a command has after Ctrl+C or SIGTERM to finish (a server stopping its grains) before the process ends.</summary>
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>Runs the command line; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
@@ -24,13 +27,23 @@ public static class CommandLine
         root.Subcommands.Add(GrainCommands.Create(context));
         root.Subcommands.Add(ShareCommands.Group(context));
         root.Subcommands.Add(ServerCommands.Create(context));
+        root.Subcommands.Add(TransferCommands.Create(context));
 
         var parsed = root.Parse(args);
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+            // Ctrl+C and SIGTERM cancel the command's token; the default 2 s before the process is ended regardless is
+            // too short for a server to stop its grains and unmount their storage.
+            var configuration = new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = ShutdownTimeout,
+            };
+            return await parsed.InvokeAsync(configuration, cancellationToken);
         }
-        catch (Exception e) when (e is CliException or PackageException or BackupException or OutpostApiException or Server.Encryption.MasterKeyException or Server.Hosting.DataDirectoryInUseException or Sandboxing.Storage.EncryptedVolumeException)
+        catch (Exception e) when (e is CliException or PackageException or BackupException or OutpostApiException or Server.Transfer.TransferException or Server.Encryption.MasterKeyException or Server.Hosting.DataDirectoryInUseException or Sandboxing.Storage.EncryptedVolumeException)
         {
             await error.WriteLineAsync($"error: {e.Message}");
             return 1;

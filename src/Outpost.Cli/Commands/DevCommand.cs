@@ -53,6 +53,20 @@ internal static class DevCommand
         };
         await using var app = await OutpostServer.BuildAsync([], b => b.Configuration.AddInMemoryCollection(overrides));
         await app.StartAsync(ct);
+        try
+        {
+            await DevelopAsync(context, app, source, dataDir, settings, ct);
+        }
+        finally
+        {
+            // Ctrl+C or SIGTERM cancels ct. Disposing alone would leave the grain's sandbox running and its storage's
+            // gocryptfs view mounted; a stop shuts the grain down and unmounts the view.
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task DevelopAsync(CliContext context, Microsoft.AspNetCore.Builder.WebApplication app, string source, string dataDir, PackSettings settings, CancellationToken ct)
+    {
         var paths = app.Services.GetRequiredService<DataPaths>();
         // The bound address, not the configured one: "--listen http://127.0.0.1:0" picks a free port.
         var server = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -82,10 +82,13 @@ public static class AccessLogActions
     /// <summary>A backup of the grain was downloaded.</summary>
     public const string BackupDownload = "backup.download";
 
+    /// <summary>The grain's backup was downloaded by another server to move it there (a transfer offer).</summary>
+    public const string TransferExport = "transfer.export";
+
     /// <summary>Every action, for validating filters.</summary>
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Open, ShareCreate, ShareChange, ShareRevoke, Rename, Trash, Restore, Delete, BackupDownload,
+        Open, ShareCreate, ShareChange, ShareRevoke, Rename, Trash, Restore, Delete, BackupDownload, TransferExport,
     };
 }
 

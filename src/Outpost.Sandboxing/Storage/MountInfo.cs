@@ -24,15 +24,20 @@ internal static class MountInfo
     }
 
     /// <summary>The FUSE connection number of the mount at <paramref name="path"/> (its device minor), as /sys/fs/fuse/connections names it.</summary>
-    public static string? FuseConnectionOf(string path)
+    public static string? FuseConnectionOf(string path) => DeviceOf(path) is [_, var minor] ? minor : null;
+
+    /// <summary>The device number of the mount at <paramref name="path"/> as "major:minor", as /sys/class/bdi names it.</summary>
+    public static string? BackingDeviceOf(string path) => DeviceOf(path) is [var major, var minor] ? $"{major}:{minor}" : null;
+
+    private static string[]? DeviceOf(string path)
     {
         var full = Path.GetFullPath(path).TrimEnd('/');
         foreach (var line in File.ReadLines("/proc/self/mountinfo"))
         {
             var fields = line.Split(' ');
-            if (fields.Length >= 5 && Unescape(fields[4]) == full && fields[2].Split(':') is [_, var minor] && minor.All(char.IsAsciiDigit))
+            if (fields.Length >= 5 && Unescape(fields[4]) == full && fields[2].Split(':') is [var major, var minor] && major.All(char.IsAsciiDigit) && minor.All(char.IsAsciiDigit))
             {
-                return minor;
+                return [major, minor];
             }
         }
 

@@ -10,14 +10,18 @@ public sealed class MountedVolume : IAsyncDisposable
     private readonly Process _gocryptfs;
     private int _unmounted;
 
-    internal MountedVolume(string mountPoint, Process gocryptfs)
+    internal MountedVolume(string mountPoint, Process gocryptfs, int? readAheadKiB)
     {
         MountPoint = mountPoint;
         _gocryptfs = gocryptfs;
+        ReadAheadKiB = readAheadKiB;
     }
 
     /// <summary>Where the plaintext view is.</summary>
     public string MountPoint { get; }
+
+    /// <summary>The read-ahead (KiB) Outpost gave the view, or null when it kept the kernel's default.</summary>
+    public int? ReadAheadKiB { get; }
 
     /// <summary>Whether the gocryptfs process still serves the view (false after a crash of gocryptfs or an unmount).</summary>
     public bool IsAlive => !_gocryptfs.HasExited;

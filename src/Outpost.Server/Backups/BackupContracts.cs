@@ -32,4 +32,10 @@ public sealed record RestoreResult
 
     /// <summary>One sentence per share or log line left out, saying why.</summary>
     public required IReadOnlyList<string> Skipped { get; init; }
+
+    /// <summary>
+    /// When the backup's app was not installed (or too old) and was installed from a subscribed catalog for this
+    /// restore: a sentence saying which version from which catalog. Null otherwise.
+    /// </summary>
+    public string? AppInstalled { get; init; }
 }

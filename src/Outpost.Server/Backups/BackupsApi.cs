@@ -64,6 +64,11 @@ internal static partial class BackupsApi
             }
 
             var result = await restores.RestoreAsync(upload, key, user.AccountId(), ct);
+            if (result.AppInstalled is { } installed)
+            {
+                Shell.Flash.Set(context, installed, Shell.FlashKind.Info);
+            }
+
             return TypedResults.Redirect($"/grains/{result.Grain.Id}");
         }
         catch (Exception e) when (e is BackupException or BackupNeedsAppException)

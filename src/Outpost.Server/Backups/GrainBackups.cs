@@ -26,7 +26,14 @@ internal sealed partial class GrainBackups(
     /// Stops the grain, holds its storage and writes the backup to <paramref name="output"/>, then lets the grain
     /// start again. Records <see cref="AccessLogActions.BackupDownload"/> once the whole backup is written.
     /// </summary>
-    public async Task<BackupSummary> WriteAsync(GrainRecord grain, BackupKey key, Stream output, CancellationToken ct)
+    public Task<BackupSummary> WriteAsync(GrainRecord grain, BackupKey key, Stream output, CancellationToken ct) =>
+        WriteAsync(grain, key, output, AccessLogActions.BackupDownload, actor: null, ct);
+
+    /// <summary>
+    /// As <see cref="WriteAsync(GrainRecord, BackupKey, Stream, CancellationToken)"/>, recorded in the access log as
+    /// <paramref name="action"/> by <paramref name="actor"/> (null: whoever makes the current request).
+    /// </summary>
+    public async Task<BackupSummary> WriteAsync(GrainRecord grain, BackupKey key, Stream output, string action, AccessLogActor? actor, CancellationToken ct)
     {
         var manifest = await ManifestAsync(grain, ct);
         var view = await holds.HoldAsync(grain, ct);
@@ -40,7 +47,16 @@ internal sealed partial class GrainBackups(
             await holds.ReleaseAsync(grain.Id);
         }
 
-        log.Add(grain, AccessLogActions.BackupDownload, detail: $"{summary.Files} files, {summary.FileBytes} bytes");
+        var detail = $"{summary.Files} files, {summary.FileBytes} bytes";
+        if (actor is null)
+        {
+            log.Add(grain, action, detail: detail);
+        }
+        else
+        {
+            log.Add(grain, actor, action, detail: detail);
+        }
+
         await db.SaveChangesAsync(CancellationToken.None);
         LogBackedUp(logger, grain.Id, summary.Files, summary.FileBytes);
         return summary;

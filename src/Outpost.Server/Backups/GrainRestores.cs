@@ -25,6 +25,7 @@ internal sealed partial class GrainRestores(
     KeyRing keys,
     EncryptedVolumes volumes,
     GrainManager grains,
+    Catalogs.CatalogService catalogs,
     IOptions<SandboxSettings> settings,
     TimeProvider time,
     ILogger<GrainRestores> logger)
@@ -44,7 +45,7 @@ internal sealed partial class GrainRestores(
             manifest = await BackupReader.ReadManifestAsync(input, key, ct: ct);
         }
 
-        var (appTitle, version, actionId, roles) = await AppForAsync(manifest, ct);
+        var (appTitle, version, actionId, roles, appInstalled) = await AppForAsync(manifest, ct);
         var grainId = SecretToken.New();
         var keyHolder = new GrainRecord { Id = grainId, AppId = manifest.AppId, ActionId = actionId, Title = "", OwnerId = ownerId };
         var grainKey = keys.AssignGrainKey(keyHolder);
@@ -69,7 +70,7 @@ internal sealed partial class GrainRestores(
             volume = null;
             File.Delete(Path.Combine(dir, MarkerName));
             LogRestored(logger, grainId, manifest.GrainId, result.SharesRestored, result.Skipped.Count);
-            return result;
+            return result with { AppInstalled = appInstalled };
         }
         catch
         {
@@ -83,12 +84,14 @@ internal sealed partial class GrainRestores(
         }
     }
 
-    private async Task<(string Title, int Version, string ActionId, IReadOnlySet<string> Roles)> AppForAsync(BackupManifest manifest, CancellationToken ct)
+    private async Task<(string Title, int Version, string ActionId, IReadOnlySet<string> Roles, string? Installed)> AppForAsync(BackupManifest manifest, CancellationToken ct)
     {
         var app = await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == manifest.AppId, ct);
+        string? installed = null;
         if (app is null || app.Version < manifest.AppVersion)
         {
-            throw new BackupNeedsAppException(manifest, app?.Title, app?.Version);
+            installed = await InstallFromCatalogAsync(manifest, app, ct);
+            app = await db.Apps.AsNoTracking().FirstAsync(a => a.AppId == manifest.AppId, ct);
         }
 
         // The backup's own version when it is still installed: a newer one is then moved to at the first start, with
@@ -100,7 +103,34 @@ internal sealed partial class GrainRestores(
             ? (await db.AppVersions.AsNoTracking().FirstAsync(v => v.AppId == app.AppId && v.Version == version, ct)).ManifestJson
             : app.ManifestJson;
         var appManifest = Manifest.Parse(System.Text.Encoding.UTF8.GetBytes(json));
-        return (app.Title, version, appManifest.Actions[0].Id, appManifest.Roles.Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
+        return (app.Title, version, appManifest.Actions[0].Id, appManifest.Roles.Select(r => r.Id).ToHashSet(StringComparer.Ordinal), installed);
+    }
+
+    /// <summary>
+    /// The backup's app is missing or too old here: installs it from a subscribed catalog that offers the backup's
+    /// version or a newer one (the administrator chose to trust those catalogs; the package is verified as every
+    /// catalog install is). Returns the sentence that tells the user; throws <see cref="BackupNeedsAppException"/>
+    /// when no catalog has it.
+    /// </summary>
+    private async Task<string> InstallFromCatalogAsync(BackupManifest manifest, Data.Apps.InstalledApp? present, CancellationToken ct)
+    {
+        (Data.Apps.InstalledApp App, string CatalogTitle)? fromCatalog;
+        try
+        {
+            fromCatalog = await catalogs.TryInstallAtLeastAsync(manifest.AppId, manifest.AppVersion, ct);
+        }
+        catch (Exception e) when (e is Catalogs.CatalogException or PackageException or Apps.AppConflictException)
+        {
+            throw new BackupNeedsAppException(manifest, present?.Title, present?.Version, $"A subscribed catalog offers it, but installing it failed: {e.Message}");
+        }
+
+        if (fromCatalog is not var (app, catalogTitle))
+        {
+            throw new BackupNeedsAppException(manifest, present?.Title, present?.Version);
+        }
+
+        LogInstalledFromCatalog(logger, app.Title, app.Version, catalogTitle, manifest.GrainId);
+        return $"{app.Title} {app.MarketingVersion} (version {app.Version}) was installed from the catalog “{catalogTitle}” to restore this backup.";
     }
 
     /// <summary>
@@ -207,15 +237,22 @@ internal sealed partial class GrainRestores(
 
     private static string Shorten(string value, int max) => value.Length <= max ? value : value[..max];
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Installed {AppTitle} version {Version} from catalog {Catalog} to restore a backup of grain {BackupGrainId}")]
+    private static partial void LogInstalledFromCatalog(ILogger logger, string appTitle, int version, string catalog, string backupGrainId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId} restored from a backup of grain {BackupGrainId}: {Shares} shares restored, {Skipped} items left out")]
     private static partial void LogRestored(ILogger logger, string grainId, string backupGrainId, int shares, int skipped);
 }
 
-/// <summary>The app a backup needs is not installed, or only an older version of it; the message names it.</summary>
-public sealed class BackupNeedsAppException(BackupManifest manifest, string? installedTitle, int? installedVersion)
-    : Exception(installedVersion is null
-        ? $"This backup needs {manifest.DescribeApp()}, which is not installed here. Install it, then restore again."
-        : $"This backup needs {manifest.DescribeApp()}; this server has {installedTitle} version {installedVersion}. Update the app, then restore again.")
+/// <summary>
+/// The app a backup needs is not installed, or only an older version of it, and no subscribed catalog offers it (or
+/// installing it from one failed: <paramref name="catalogFailure"/>); the message names it.
+/// </summary>
+public sealed class BackupNeedsAppException(BackupManifest manifest, string? installedTitle, int? installedVersion, string? catalogFailure = null)
+    : Exception((installedVersion is null
+        ? $"This backup needs {manifest.DescribeApp()}, which is not installed here."
+        : $"This backup needs {manifest.DescribeApp()}; this server has {installedTitle} version {installedVersion}.")
+        + " " + (catalogFailure ?? "No catalog this server follows offers it: install the app (or subscribe to its catalog), then try again."))
 {
     /// <summary>The backup's manifest: which app and version it needs.</summary>
     public BackupManifest Manifest { get; } = manifest;

@@ -101,16 +101,33 @@ internal sealed partial class CatalogService(
     /// <summary>Downloads and installs the newest version of <paramref name="appId"/> offered by a subscribed catalog.</summary>
     public async Task<InstalledApp> InstallAsync(string appId, CancellationToken ct)
     {
-        var offer = (await StoredCatalogsAsync(ct))
-            .SelectMany(c => c.Catalog.Apps.Where(a => a.Id == appId).Select(a => (c.Subscription, App: a)))
-            .OrderByDescending(o => o.App.Latest.Version)
-            .FirstOrDefault();
-        if (offer.App is null)
+        var offer = await BestOfferAsync(appId, minVersion: 0, ct)
+            ?? throw new CatalogException($"no subscribed catalog offers app {appId}; run a catalog check or subscribe to its catalog first");
+        return await InstallVersionAsync(offer.Subscription, offer.App, ct);
+    }
+
+    /// <summary>
+    /// Installs, through the same checks as every catalog install, the newest version of <paramref name="appId"/>
+    /// a subscribed catalog offers when it is <paramref name="minVersion"/> or newer (a restore needs it); returns
+    /// the app and the catalog's title, or null when no catalog offers such a version.
+    /// </summary>
+    public async Task<(InstalledApp App, string CatalogTitle)?> TryInstallAtLeastAsync(string appId, long minVersion, CancellationToken ct)
+    {
+        if (await BestOfferAsync(appId, minVersion, ct) is not { } offer)
         {
-            throw new CatalogException($"no subscribed catalog offers app {appId}; run a catalog check or subscribe to its catalog first");
+            return null;
         }
 
-        return await InstallVersionAsync(offer.Subscription, offer.App, ct);
+        return (await InstallVersionAsync(offer.Subscription, offer.App, ct), offer.CatalogTitle);
+    }
+
+    private async Task<(CatalogSubscription Subscription, string CatalogTitle, CatalogApp App)?> BestOfferAsync(string appId, long minVersion, CancellationToken ct)
+    {
+        var offers = (await StoredCatalogsAsync(ct))
+            .SelectMany(c => c.Catalog.Apps.Where(a => a.Id == appId && a.Latest.Version >= minVersion).Select(a => (c.Subscription, c.Catalog.Title, App: a)))
+            .OrderByDescending(o => o.App.Latest.Version)
+            .ToList();
+        return offers.Count == 0 ? null : offers[0];
     }
 
     /// <summary>

@@ -27,16 +27,7 @@ internal sealed partial class GrainStorage(
     /// <summary>Mounts the grain's storage at <see cref="DataPaths.GrainStorage"/> (once for all users) and returns its log key.</summary>
     public async Task<byte[]> AcquireAsync(string grainId, int? ownerUid, CancellationToken ct)
     {
-        var mount = _mounts.GetOrAdd(grainId, _ => new Mount());
-        await mount.Gate.WaitAsync(ct);
-        while (!_mounts.TryGetValue(grainId, out var current) || !ReferenceEquals(current, mount))
-        {
-            // An unmount forgot this entry while we waited: a view mounted through it would be known to nobody.
-            mount.Gate.Release();
-            mount = _mounts.GetOrAdd(grainId, _ => new Mount());
-            await mount.Gate.WaitAsync(ct);
-        }
-
+        var mount = await EnterAsync(grainId, ct);
         try
         {
             if (mount.HeldBy is { } holder)
@@ -63,11 +54,10 @@ internal sealed partial class GrainStorage(
     /// </summary>
     public async Task<string?> TryHoldAsync(string grainId, int? ownerUid, string purpose, CancellationToken ct)
     {
-        var mount = _mounts.GetOrAdd(grainId, _ => new Mount());
-        await mount.Gate.WaitAsync(ct);
+        var mount = await EnterAsync(grainId, ct);
         try
         {
-            if (!_mounts.TryGetValue(grainId, out var current) || !ReferenceEquals(current, mount) || mount.Users > 0 || mount.HeldBy is not null)
+            if (mount.Users > 0 || mount.HeldBy is not null)
             {
                 return null;
             }
@@ -82,6 +72,40 @@ internal sealed partial class GrainStorage(
             mount.Gate.Release();
         }
     }
+
+    /// <summary>
+    /// Holds the grain's storage for <paramref name="purpose"/> without mounting it, for work on its encrypted files
+    /// themselves (an update's snapshot or rollback, a deletion): the view is unmounted if nothing uses it, and
+    /// until the hold ends no start and no backup can take the storage. When a backup holds it already, returns no
+    /// hold and what holds it ("being backed up").
+    /// </summary>
+    public async Task<(StorageHold? Hold, string? HeldBy)> TryHoldUnmountedAsync(string grainId, string purpose, CancellationToken ct)
+    {
+        var mount = await EnterAsync(grainId, ct);
+        try
+        {
+            if (mount.HeldBy is { } holder)
+            {
+                return (null, holder);
+            }
+
+            // Held before the unmount, which then keeps the entry (and with it the hold).
+            mount.HeldBy = purpose;
+            if (mount.Users == 0)
+            {
+                await UnmountAsync(grainId, mount);
+            }
+
+            return (new StorageHold(this, grainId), null);
+        }
+        finally
+        {
+            mount.Gate.Release();
+        }
+    }
+
+    /// <summary>What holds the grain's storage now ("being backed up"), or null.</summary>
+    public string? HeldBy(string grainId) => _mounts.TryGetValue(grainId, out var mount) ? mount.HeldBy : null;
 
     /// <summary>Ends a hold taken with <see cref="TryHoldAsync"/> and unmounts the view: the grain may start again.</summary>
     public async Task EndHoldAsync(string grainId)
@@ -159,6 +183,11 @@ internal sealed partial class GrainStorage(
             LogStaleUnmounted(logger, stale);
         }
 
+        if (!volumes.RaisesReadAhead && !Environment.IsPrivilegedProcess)
+        {
+            LogReadAheadKept(logger);
+        }
+
         await base.StartAsync(cancellationToken);
     }
 
@@ -201,6 +230,22 @@ internal sealed partial class GrainStorage(
         {
             // Server shutdown: StopAsync unmounts what is left.
         }
+    }
+
+    // The grain's entry with its gate taken; the caller releases the gate.
+    private async Task<Mount> EnterAsync(string grainId, CancellationToken ct)
+    {
+        var mount = _mounts.GetOrAdd(grainId, _ => new Mount());
+        await mount.Gate.WaitAsync(ct);
+        while (!_mounts.TryGetValue(grainId, out var current) || !ReferenceEquals(current, mount))
+        {
+            // An unmount forgot this entry while we waited: a view mounted (or a hold taken) through it would be known to nobody.
+            mount.Gate.Release();
+            mount = _mounts.GetOrAdd(grainId, _ => new Mount());
+            await mount.Gate.WaitAsync(ct);
+        }
+
+        return mount;
     }
 
     // Under the mount's gate.
@@ -266,7 +311,7 @@ internal sealed partial class GrainStorage(
             LogMigrated(logger, grainId);
         }
 
-        LogMounted(logger, grainId);
+        LogMounted(logger, grainId, volume.ReadAheadKiB is int kib ? FormattableString.Invariant($"{kib} KiB") : "the kernel's");
         return volume;
     }
 
@@ -301,8 +346,11 @@ internal sealed partial class GrainStorage(
         public long LastUsed { get; set; }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Grain {GrainId}: encrypted storage mounted")]
-    private static partial void LogMounted(ILogger logger, string grainId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Grain {GrainId}: encrypted storage mounted (read-ahead {ReadAhead})")]
+    private static partial void LogMounted(ILogger logger, string grainId, string readAhead);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage keeps the kernel's 128 KiB read-ahead: only root may raise it, so large files in grains read about a third slower (see docs/encryption.md)")]
+    private static partial void LogReadAheadKept(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Grain {GrainId}: encrypted storage unmounted")]
     private static partial void LogUnmounted(ILogger logger, string grainId);
@@ -315,4 +363,18 @@ internal sealed partial class GrainStorage(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId}: storage from before encryption moved into encrypted storage")]
     private static partial void LogMigrated(ILogger logger, string grainId);
+}
+
+/// <summary>A hold on a grain's storage (see <see cref="GrainStorage.TryHoldUnmountedAsync"/>); disposing ends it.</summary>
+internal sealed class StorageHold(GrainStorage storage, string grainId) : IAsyncDisposable
+{
+    private int _ended;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            await storage.EndHoldAsync(grainId);
+        }
+    }
 }

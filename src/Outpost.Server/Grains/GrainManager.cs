@@ -131,9 +131,20 @@ internal sealed partial class GrainManager(
         }
     }
 
-    /// <summary>Moves a grain to the trash (stopping it) or back out of it.</summary>
+    /// <summary>What a grain's storage is held for while it is deleted.</summary>
+    public const string DeletePurpose = "being deleted";
+
+    /// <summary>
+    /// Moves a grain to the trash (stopping it) or back out of it; throws <see cref="GrainBusyException"/> while a
+    /// backup holds it.
+    /// </summary>
     public async Task SetTrashedAsync(GrainRecord grain, bool trashed, CancellationToken ct)
     {
+        if (trashed && storage.HeldBy(grain.Id) is { } heldBy)
+        {
+            throw new GrainBusyException(heldBy);
+        }
+
         if (trashed)
         {
             await StopAsync(grain.Id);
@@ -186,19 +197,26 @@ internal sealed partial class GrainManager(
     public async Task<string> ReadLogAsync(string grainId, CancellationToken ct) =>
         BoundedLog.ReadAll(paths.GrainLog(grainId), await storage.LogKeyAsync(grainId, ct));
 
-    /// <summary>Stops the grain, forgets its sessions and deletes its storage and log for good.</summary>
+    /// <summary>
+    /// Stops the grain, forgets its sessions and deletes its storage and log for good. The storage is held meanwhile,
+    /// so no backup reads it while it goes; while a backup holds it, throws <see cref="GrainBusyException"/>.
+    /// </summary>
     public async Task DeleteAsync(GrainRecord grain, CancellationToken ct)
     {
         await StopAsync(grain.Id);
-        log.Add(grain, AccessLogActions.Delete);
-        db.Grains.Remove(grain);
-        await db.SaveChangesAsync(ct);
-        sessions.ForgetGrain(grain.Id);
-        foreach (var dir in new[] { paths.GrainDir(grain.Id), paths.GrainRuntime(grain.Id) })
+        var (hold, heldBy) = await storage.TryHoldUnmountedAsync(grain.Id, DeletePurpose, ct);
+        await using (hold ?? throw new GrainBusyException(heldBy!))
         {
-            if (Directory.Exists(dir))
+            log.Add(grain, AccessLogActions.Delete);
+            db.Grains.Remove(grain);
+            await db.SaveChangesAsync(ct);
+            sessions.ForgetGrain(grain.Id);
+            foreach (var dir in new[] { paths.GrainDir(grain.Id), paths.GrainRuntime(grain.Id) })
             {
-                Directory.Delete(dir, recursive: true);
+                if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
             }
         }
 
@@ -211,6 +229,9 @@ internal sealed partial class GrainManager(
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain {GrainId} deleted")]
     private static partial void LogDeleted(ILogger logger, string grainId);
 }
+
+/// <summary>The grain's storage is held for something else now (a backup); the message says what and to try again.</summary>
+public sealed class GrainBusyException(string heldBy) : Exception($"This grain is {heldBy}; try again in a moment.");
 
 /// <summary>A grain request names something that does not exist or is not allowed; the message says what.</summary>
 public sealed class GrainRequestException(string message) : Exception(message);

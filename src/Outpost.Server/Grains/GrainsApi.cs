@@ -61,7 +61,15 @@ internal static class GrainsApi
             return NoSuchGrain(id);
         }
 
-        await service.SetTrashedAsync(grain, trashed, ct);
+        try
+        {
+            await service.SetTrashedAsync(grain, trashed, ct);
+        }
+        catch (GrainBusyException e)
+        {
+            return Busy(e);
+        }
+
         return TypedResults.NoContent();
     }
 
@@ -110,7 +118,15 @@ internal static class GrainsApi
             return NoSuchGrain(id);
         }
 
-        await service.DeleteAsync(grain, ct);
+        try
+        {
+            await service.DeleteAsync(grain, ct);
+        }
+        catch (GrainBusyException e)
+        {
+            return Busy(e);
+        }
+
         return TypedResults.NoContent();
     }
 
@@ -145,4 +161,7 @@ internal static class GrainsApi
 
     private static ProblemHttpResult NoSuchGrain(string id) =>
         TypedResults.Problem(title: "No such grain", detail: $"There is no grain {id} that you can manage. See 'outpost grain list'.", statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult Busy(GrainBusyException e) =>
+        TypedResults.Problem(title: "The grain is busy", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
 }

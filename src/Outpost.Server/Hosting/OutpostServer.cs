@@ -23,6 +23,7 @@ using Outpost.Server.ServerBackups;
 using Outpost.Server.Settings;
 using Outpost.Server.Sharing;
 using Outpost.Server.Shell;
+using Outpost.Server.Transfer;
 
 namespace Outpost.Server.Hosting;
 
@@ -100,6 +101,7 @@ public static class OutpostServer
         builder.Services.AddScoped<AppInstaller>();
         builder.Services.AddScoped<GrainManager>();
         AddCatalogs(builder.Services);
+        builder.Services.AddTransfer();
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AccessLogWriter>();
@@ -141,7 +143,7 @@ public static class OutpostServer
         app.MapHealth();
         app.MapAppIcons();
         app.MapAccountEndpoints();
-        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapBackupsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi().MapCatalogsApi().MapServerBackupsApi();
+        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapBackupsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi().MapCatalogsApi().MapTransfer().MapServerBackupsApi();
         app.MapBackupDownloadForm();
         app.MapRazorComponents<Components.App>();
         return app;

@@ -15,6 +15,9 @@ internal sealed partial class GrainMoves(DataPaths paths, Encryption.GrainStorag
 {
     private const int MaxReasonChars = 1200;
 
+    /// <summary>How the grain's pages describe it while its storage is copied for an update.</summary>
+    public const string HoldPurpose = "being updated to a new app version";
+
     /// <summary>
     /// Snapshots the storage and records the move; the caller starts the new version next. When the snapshot cannot
     /// be taken (disk full, say) the grain stays on its version this time, because a move without a way back is
@@ -25,9 +28,9 @@ internal sealed partial class GrainMoves(DataPaths paths, Encryption.GrainStorag
         // A move already under way (the server stopped during the first try) keeps its snapshot from before it.
         if (grain.UpdatingFromVersion is null)
         {
+            await using var hold = await HoldAsync(grain.Id, ct);
             try
             {
-                await storage.UnmountIfUnusedAsync(grain.Id);
                 await StorageSnapshots.CopyAsync(paths.GrainEncryptedStorage(grain.Id), paths.GrainSnapshot(grain.Id, grain.AppVersion), ct);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -60,8 +63,11 @@ internal sealed partial class GrainMoves(DataPaths paths, Encryption.GrainStorag
         }
 
         var failed = grain.AppVersion;
-        await storage.UnmountIfUnusedAsync(grain.Id);
-        await StorageSnapshots.CopyAsync(paths.GrainSnapshot(grain.Id, previous), paths.GrainEncryptedStorage(grain.Id), ct);
+        await using (await HoldAsync(grain.Id, ct))
+        {
+            await StorageSnapshots.CopyAsync(paths.GrainSnapshot(grain.Id, previous), paths.GrainEncryptedStorage(grain.Id), ct);
+        }
+
         var shortReason = reason.Length > MaxReasonChars ? reason[..MaxReasonChars] + "…" : reason;
         grain.AppVersion = previous;
         grain.UpdatingFromVersion = null;
@@ -96,6 +102,16 @@ internal sealed partial class GrainMoves(DataPaths paths, Encryption.GrainStorag
         }
 
         LogMoved(logger, grain.Id, previous, grain.AppVersion);
+    }
+
+    /// <summary>
+    /// The storage, unmounted and held while its encrypted files are copied: a backup never reads files an update is
+    /// replacing, and an update waits for a backup (the grain's start fails as it would anyway while it is backed up).
+    /// </summary>
+    private async Task<Encryption.StorageHold> HoldAsync(string grainId, CancellationToken ct)
+    {
+        var (hold, heldBy) = await storage.TryHoldUnmountedAsync(grainId, HoldPurpose, ct);
+        return hold ?? throw new Cluster.Grains.GrainStartException($"This grain is {heldBy}; it opens again as soon as that is done. Try again in a moment.");
     }
 
     // The grain log is encrypted with the grain's log key, like everything the sandbox writes to it.

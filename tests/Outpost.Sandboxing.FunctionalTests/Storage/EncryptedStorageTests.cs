@@ -141,6 +141,55 @@ public sealed class EncryptedStorageTests
         TestDirectories.TryDelete(dir);
     }
 
+    [Fact]
+    public async Task Mount_RaisesTheViewsReadAheadAsRoot_AndALargeFileReadsBackIntactThroughIt()
+    {
+        var (dir, cipherDir, mountPoint) = await NewVolumeAsync("password");
+        var data = RandomNumberGenerator.GetBytes(24 * 1024 * 1024);
+        await using (var volume = await Volumes.MountAsync(cipherDir, mountPoint, "password", ownerUid: null))
+        {
+            if (Environment.IsPrivilegedProcess)
+            {
+                Assert.Equal(1024, volume.ReadAheadKiB);
+                Assert.Equal("1024", ReadAheadOf(mountPoint));
+            }
+            else
+            {
+                Assert.Null(volume.ReadAheadKiB);
+            }
+
+            await File.WriteAllBytesAsync(Path.Combine(mountPoint, "big.bin"), data);
+        }
+
+        // A fresh mount caches nothing of the file: every byte comes through read-ahead and decryption.
+        await using (await Volumes.MountAsync(cipherDir, mountPoint, "password", ownerUid: null))
+        {
+            await using var file = new FileStream(Path.Combine(mountPoint, "big.bin"), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 20);
+            Assert.Equal(SHA256.HashData(data), await SHA256.HashDataAsync(file));
+        }
+
+        TestDirectories.TryDelete(dir);
+    }
+
+    [Fact]
+    public async Task Mount_WithoutAReadAheadSetting_KeepsTheKernelsDefault()
+    {
+        var (dir, cipherDir, mountPoint) = await NewVolumeAsync("password");
+        var untuned = new EncryptedVolumes(new EncryptedVolumeOptions { ReadAheadKiB = null });
+
+        await using (var volume = await untuned.MountAsync(cipherDir, mountPoint, "password", ownerUid: null))
+        {
+            Assert.False(untuned.RaisesReadAhead);
+            Assert.Null(volume.ReadAheadKiB);
+            Assert.NotEqual("1024", ReadAheadOf(mountPoint));
+        }
+
+        TestDirectories.TryDelete(dir);
+    }
+
+    private static string ReadAheadOf(string mountPoint) =>
+        File.ReadAllText($"/sys/class/bdi/{MountInfo.BackingDeviceOf(mountPoint)}/read_ahead_kb").Trim();
+
     /// <summary>A fresh test directory holding an initialised volume (<c>encrypted</c>) and where to mount it (<c>view</c>).</summary>
     private static async Task<(string Dir, string CipherDir, string MountPoint)> NewVolumeAsync(string password)
     {

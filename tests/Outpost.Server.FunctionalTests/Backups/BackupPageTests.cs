@@ -52,17 +52,4 @@ public sealed class BackupPageTests
         Assert.Equal(3, grains.Count);
         Assert.Contains(grains, g => right.Headers.Location.OriginalString == $"/grains/{g.Id}");
     }
-
-    private static MultipartFormDataContent RestoreForm(Dictionary<string, string> hidden, byte[] backup, string passphrase)
-    {
-        var form = new MultipartFormDataContent();
-        foreach (var (name, value) in hidden)
-        {
-            form.Add(new StringContent(value), name);
-        }
-
-        form.Add(new StringContent(passphrase), "passphrase");
-        form.Add(new ByteArrayContent(backup), "backup", "notes.outpost-backup");
-        return form;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Outpost.Data;
@@ -41,6 +42,42 @@ internal static class BackupSteps
         return target;
     }
 
+    /// <summary>
+    /// Writes <paramref name="mib"/> MiB of random bytes (which no compression shrinks) to bulk.bin in a grain's
+    /// mounted storage view, so that its backup takes a while; returns their SHA-256.
+    /// </summary>
+    public static async Task<byte[]> WriteBulkAsync(string view, int mib)
+    {
+        var chunk = new byte[1 << 20];
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using var bulk = File.Create(Path.Combine(view, "bulk.bin"));
+        for (var i = 0; i < mib; i++)
+        {
+            RandomNumberGenerator.Fill(chunk);
+            hash.AppendData(chunk);
+            await bulk.WriteAsync(chunk);
+        }
+
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>A backup request with <see cref="Passphrase"/>, to send with <see cref="HttpCompletionOption.ResponseHeadersRead"/>.</summary>
+    public static HttpRequestMessage BackupRequest(string grainId) =>
+        new(HttpMethod.Post, $"api/grains/{grainId}/backup") { Content = JsonContent.Create(new BackupRequest { Passphrase = Passphrase }) };
+
+    /// <summary>
+    /// Starts a backup and reads its first byte, then leaves the rest unread: the server is held up writing it, so
+    /// the grain stays held for the backup until the returned download is read to its end or disposed.
+    /// </summary>
+    public static async Task<HttpResponseMessage> BackupUnderWayAsync(HttpClient api, string grainId)
+    {
+        var response = await api.SendAsync(BackupRequest(grainId), HttpCompletionOption.ResponseHeadersRead);
+        await Ensure.SuccessAsync(response);
+        var body = await response.Content.ReadAsStreamAsync();
+        Assert.True(await body.ReadAsync(new byte[1]) == 1, "the backup's first byte should arrive");
+        return response;
+    }
+
     public static Task<HttpResponseMessage> BackupAsync(HttpClient api, string grainId, string? passphrase = Passphrase, string? key = null) =>
         api.PostAsJsonAsync($"api/grains/{grainId}/backup", new BackupRequest { Passphrase = passphrase, Key = key });
 
@@ -75,6 +112,20 @@ internal static class BackupSteps
         using var response = await RestoreAsync(api, backup);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<RestoreResult>())!;
+    }
+
+    /// <summary>The grains page's "Restore a backup" form as a browser sends it: its hidden fields, the file and the passphrase.</summary>
+    public static MultipartFormDataContent RestoreForm(Dictionary<string, string> hidden, byte[] backup, string passphrase)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in hidden)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        form.Add(new StringContent(passphrase), "passphrase");
+        form.Add(new ByteArrayContent(backup), "backup", "notes.outpost-backup");
+        return form;
     }
 
     /// <summary>The notes list of a grain, through a fresh session (which starts it).</summary>

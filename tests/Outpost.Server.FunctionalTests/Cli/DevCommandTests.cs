@@ -14,6 +14,7 @@ public sealed class DevCommandTests
         var output = new LockedWriter();
         var error = new LockedWriter();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var mountedWhileRunning = new List<string>();
         var dev = Task.Run(() => CommandLine.RunAsync(
             ["dev", app, "--data", Path.Combine(work.Path, "data"), "--listen", "http://127.0.0.1:0"], output, error, stop.Token));
         try
@@ -32,6 +33,7 @@ public sealed class DevCommandTests
             await File.WriteAllTextAsync(Path.Combine(app, "outpost.json"), "{ \"title\": ");
             await Wait.UntilAsync(() => Task.FromResult(error.Text.Contains("build failed", StringComparison.Ordinal)), TimeSpan.FromMinutes(1), "the broken build to be reported");
             var afterBroken = await PageAsync(browser, origin);
+            mountedWhileRunning = GocryptfsMountsUnder(work.Path);
 
             Assert.DoesNotContain("changed in dev", before, StringComparison.Ordinal);
             Assert.Contains("changed in dev", after, StringComparison.Ordinal);
@@ -44,7 +46,37 @@ public sealed class DevCommandTests
             await stop.CancelAsync();
             Assert.Equal(0, await dev);
         }
+
+        // Stopping dev (Ctrl+C cancels the same token) shuts its server down: the grain's storage is unmounted.
+        Assert.NotEmpty(mountedWhileRunning);
+        Assert.Empty(GocryptfsMountsUnder(work.Path));
     }
+
+    [Fact]
+    public async Task Dev_StoppedWithSigterm_ShutsItsServerDownAndLeavesNoMount()
+    {
+        using var work = new TempDir("dev-sigterm");
+        var app = RepoPaths.CopyApp("notes", Path.Combine(work.Path, "notes"));
+        await using var dev = await ServerProcess.StartDevAsync(app, Path.Combine(work.Path, "data"));
+        using var browser = dev.Browser();
+        var origin = await browser.RedeemAsync(dev.AnnouncedUrl.ToString());
+        await PageAsync(browser, origin);
+        var whileRunning = GocryptfsMountsUnder(work.Path);
+
+        await dev.StopAsync();
+
+        Assert.NotEmpty(whileRunning);
+        Assert.Empty(GocryptfsMountsUnder(work.Path));
+        Assert.True(dev.ExitCode == 0, $"outpost dev exited with {dev.ExitCode}:\n{dev.Output}");
+    }
+
+    /// <summary>The gocryptfs mounts (as <c>mount | grep gocryptfs</c> lists them) whose mount point is below <paramref name="dir"/>.</summary>
+    private static List<string> GocryptfsMountsUnder(string dir) =>
+        File.ReadAllLines("/proc/self/mounts")
+            .Select(line => line.Split(' '))
+            .Where(fields => fields.Length > 2 && fields[2] == "fuse.gocryptfs" && fields[1].StartsWith(dir + "/", StringComparison.Ordinal))
+            .Select(fields => fields[1])
+            .ToList();
 
     private static int Builds(LockedWriter output) => output.Text.Split("built and installed").Length - 1;
 

@@ -40,6 +40,9 @@ internal sealed class OutpostHost : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>Every address the server listens on (with <c>Outpost:Listen</c> naming several, e.g. http and https).</summary>
+    public IReadOnlyList<Uri> Addresses { get; private init; } = [];
+
     /// <summary>An API client authenticated with the admin token.</summary>
     public HttpClient Api { get; }
 
@@ -65,10 +68,11 @@ internal sealed class OutpostHost : IAsyncDisposable
 
         var app = await BuildAsync(config);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address).Port;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        // The plain http address drives the test (sessions, API); an https one, when configured too, is in Addresses.
+        var port = (addresses.FirstOrDefault(a => a.Scheme == "http") ?? addresses[0]).Port;
         var token = await AdminToken.EnsureAsync(new DataPaths(dataPath), TimeProvider.System);
-        return new OutpostHost(ownedData, app, port, token);
+        return new OutpostHost(ownedData, app, port, token) { Addresses = addresses };
     }
 
     /// <summary>Builds (without starting) a server on <paramref name="dataDir"/>: for tests of what happens at start.</summary>

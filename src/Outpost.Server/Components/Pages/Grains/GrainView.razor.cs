@@ -99,7 +99,16 @@ public partial class GrainView
 
     private async Task TrashAsync()
     {
-        await Grains.SetTrashedAsync(_grain!, trashed: true, CancellationToken.None);
+        try
+        {
+            await Grains.SetTrashedAsync(_grain!, trashed: true, CancellationToken.None);
+        }
+        catch (GrainBusyException e)
+        {
+            _error = e.Message;
+            return;
+        }
+
         Flash.Set(HttpContext, $"Moved “{_grain!.Title}” to the trash.");
         Navigation.NavigateTo("/");
     }

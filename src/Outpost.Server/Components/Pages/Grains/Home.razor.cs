@@ -93,7 +93,16 @@ public partial class Home
             return;
         }
 
-        await Grains.SetTrashedAsync(grain, trashed: true, CancellationToken.None);
+        try
+        {
+            await Grains.SetTrashedAsync(grain, trashed: true, CancellationToken.None);
+        }
+        catch (GrainBusyException e)
+        {
+            _error = e.Message;
+            return;
+        }
+
         Flash.Set(HttpContext, $"Moved “{grain.Title}” to the trash.");
         Navigation.NavigateTo(ListUrl);
     }

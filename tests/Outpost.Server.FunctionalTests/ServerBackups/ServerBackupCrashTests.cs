@@ -1,4 +1,4 @@
-using System.Net.Http.Headers;
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Outpost.Server.FunctionalTests.Infrastructure;
@@ -27,23 +27,17 @@ public sealed class ServerBackupCrashTests
             await File.WriteAllBytesAsync(Path.Combine(host.Paths.GrainStorage(grainId), "big.bin"), RandomNumberGenerator.GetBytes(BigFileMiB << 20));
         }
 
-        var port = OutpostProcess.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["OUTPOST__BACKUPS__DIRECTORY"] = repository.Path,
             ["OUTPOST__BACKUPS__SCHEDULE"] = "00:00:01",
-            ["Logging__LogLevel__Default"] = "Warning",
         };
-        using (var serve = OutpostProcess.Start(environment, "serve", "--data", data.Path, "--listen", $"http://127.0.0.1:{port}"))
+        await using (var serve = await ServerProcess.StartAsync(data.Path, environment))
         {
-            using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            await Wait.UntilAsync(async () => File.Exists(Path.Combine(data.Path, "admin.token")) || serve.HasExited, TimeSpan.FromSeconds(60), "the server to start");
-            Assert.False(serve.HasExited, serve.Output);
-            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(data.Path, "admin.token"))).Trim());
-            await Wait.UntilAsync(async () => await IsCopyingTheGrainAsync(api) || serve.HasExited, TimeSpan.FromSeconds(120), "the scheduled backup to copy the grain");
+            await Wait.UntilAsync(async () => await IsCopyingTheGrainAsync(serve.Api) || serve.HasExited, TimeSpan.FromSeconds(120), "the scheduled backup to copy the grain");
             Assert.False(serve.HasExited, serve.Output);
 
-            serve.KillHard();
+            await serve.KillAsync();
         }
 
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(repository.Path, "snapshots")));
@@ -66,11 +60,12 @@ public sealed class ServerBackupCrashTests
         var keyFile = Path.Combine(keys.Path, "master.key");
         File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var target = Path.Combine(keys.Path, "restored");
-        using (var restore = OutpostProcess.Start(new Dictionary<string, string>(), "server", "restore", repository.Path, "--data-dir", target, "--master-key-file", keyFile))
+        using (var restore = StartRestore(repository.Path, target, keyFile))
         {
             await Wait.UntilAsync(() => Task.FromResult(StagedFiles(keys.Path).Length > 0 || restore.HasExited), TimeSpan.FromSeconds(60), "the restore to write files");
-            Assert.False(restore.HasExited, restore.Output);
-            restore.KillHard();
+            Assert.False(restore.HasExited, "the restore ended before it could be killed");
+            restore.Kill(entireProcessTree: false);
+            await restore.WaitForExitAsync();
         }
 
         Assert.False(Directory.Exists(target));
@@ -95,6 +90,21 @@ public sealed class ServerBackupCrashTests
         {
             return false;
         }
+    }
+
+    /// <summary><c>outpost server restore</c> (the CLI built beside the tests) as a child process, its output drained.</summary>
+    private static Process StartRestore(string repository, string target, string keyFile)
+    {
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "outpost.dll"), "server", "restore", repository, "--data-dir", target, "--master-key-file", keyFile })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     /// <summary>Files in a restore's staging directory ("restored.partial-…").</summary>

@@ -39,7 +39,7 @@ public static class ServerBackupRun
 
         Console.WriteLine($"grain: {files:N0} files, {bytes >> 20:N0} MiB through gocryptfs; machine: {Environment.ProcessorCount} cores");
         var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        var repositoryDir = Path.Combine(work, "repo");
+        var repositoryDir = Directory.CreateDirectory(Path.Combine(work, "repo")).FullName;
         var results = new List<(string Step, double Seconds, string Note)>();
 
         var (full, fullIndex) = Time(() => Backup(repositoryDir, key, cipher, previous: null));

@@ -51,7 +51,13 @@ public sealed partial class BackupRepository : IDisposable
     internal static BackupRepository OpenForBackup(string root, byte[] repositoryKey, string masterKeyId, byte[]? passphraseSalt, Func<byte[], byte[]> wrap)
     {
         root = Path.GetFullPath(root);
-        Directory.CreateDirectory(root);
+        if (!Directory.Exists(root))
+        {
+            // Not created here: a missing directory is most often a backup disk that is not mounted, and creating it
+            // would quietly fill the server's own disk instead.
+            throw new BackupException($"the backup directory {root} does not exist: create it on the disk the backups go to, or mount that disk");
+        }
+
         if (!File.Exists(Path.Combine(root, MarkerFile)) && Directory.EnumerateFileSystemEntries(root).Any())
         {
             throw new BackupException($"{root} is not empty and is not an Outpost backup repository: choose an empty directory for server backups");

@@ -19,6 +19,7 @@ public sealed class HostileRepositoryTests : IDisposable
     public HostileRepositoryTests()
     {
         Directory.CreateDirectory(Source);
+        Directory.CreateDirectory(Repository);
         File.WriteAllBytes(Path.Combine(Source, "outpost.db"), RandomNumberGenerator.GetBytes((3 * 1024 * 1024) + 17));
         Directory.CreateDirectory(Path.Combine(Source, "apps", "app1"));
         File.WriteAllText(Path.Combine(Source, "apps", "app1", "server.js"), "console.log('hello')");
@@ -160,7 +161,7 @@ public sealed class HostileRepositoryTests : IDisposable
     {
         var salt = MasterKey.NewSalt();
         var master = MasterKey.FromPassphrase("a passphrase for the whole server", salt);
-        var repositoryDir = Path.Combine(_work.Path, "passphrase-repo");
+        var repositoryDir = Directory.CreateDirectory(Path.Combine(_work.Path, "passphrase-repo")).FullName;
         using (var repository = BackupRepository.OpenForBackup(repositoryDir, _repositoryKey, master.Id, salt, k => master.Wrap(k, Server.ServerBackups.ServerBackups.RepositoryKeyContext)))
         {
             var builder = new SnapshotBuilder(repository, new Dictionary<string, SnapshotEntry>(), DateTimeOffset.UtcNow, CancellationToken.None);
@@ -202,6 +203,18 @@ public sealed class HostileRepositoryTests : IDisposable
         }
 
         Assert.Equal(["server.lock"], Directory.EnumerateFileSystemEntries(Target).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void ABackupDirectoryThatDoesNotExist_IsNotCreated()
+    {
+        var unmounted = Path.Combine(_work.Path, "mnt", "backup-disk");
+
+        var error = Assert.Throws<Packaging.BackupException>(() =>
+            BackupRepository.OpenForBackup(unmounted, _repositoryKey, _master.Id, null, k => _master.Wrap(k, Server.ServerBackups.ServerBackups.RepositoryKeyContext)));
+
+        Assert.Contains("does not exist: create it on the disk the backups go to, or mount that disk", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(_work.Path, "mnt")));
     }
 
     public void Dispose() => _work.Dispose();

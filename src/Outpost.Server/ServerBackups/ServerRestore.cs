@@ -29,7 +29,8 @@ public sealed class ServerRestore(TextWriter progress)
     /// </summary>
     public async Task<Result> RunAsync(string repositoryDir, string snapshot, string dataDir, string? keyFile, MasterKeyInputs inputs, CancellationToken ct)
     {
-        var target = Path.GetFullPath(dataDir);
+        // "/srv/outpost/" and "/srv/outpost" are one target: the staging directory goes next to it, not inside.
+        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir));
         CheckTarget(target);
         var (key, passphrase) = LoadKey(keyFile, inputs);
         using var repository = BackupRepository.OpenForRestore(repositoryDir, file => Unwrap(file, key, passphrase), out var masterKeyId);

@@ -50,6 +50,15 @@ public sealed class HostileRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task ATargetGivenWithATrailingSlash_IsRestoredInPlace()
+    {
+        await new ServerRestore(TextWriter.Null).RunAsync(Repository, "latest", Target + "/", KeyFile, MasterKeyInputs.Current(_ => null), CancellationToken.None);
+
+        Assert.True(File.Exists(Path.Combine(Target, "outpost.db")));
+        Assert.Equal(["master.key", "repo", "restored", "source"], Directory.EnumerateFileSystemEntries(_work.Path).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
     public Task TamperedIndex_IsRefused() =>
         AssertRefusedAsync(() => FlipByte(IndexPath(SnapshotId), 100), "index is damaged or was modified");
 

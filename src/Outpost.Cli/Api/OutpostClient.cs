@@ -55,6 +55,12 @@ public sealed partial class OutpostClient : IDisposable
     public Task<AppSummary> InstallFromCatalogAsync(string appId, CancellationToken ct) =>
         SendAsync<AppSummary>(new(HttpMethod.Post, "api/catalogs/install") { Content = JsonContent.Create(new CatalogInstallRequest { AppId = appId }, options: Json) }, ct);
 
+    public Task<Server.ServerBackups.ServerBackupReport> ServerBackupsAsync(CancellationToken ct) =>
+        SendAsync<Server.ServerBackups.ServerBackupReport>(new(HttpMethod.Get, "api/server/backups"), ct);
+
+    public Task<Server.ServerBackups.ServerBackupStatus> StartServerBackupAsync(CancellationToken ct) =>
+        SendAsync<Server.ServerBackups.ServerBackupStatus>(new(HttpMethod.Post, "api/server/backups"), ct);
+
     public Task<List<GrainSummary>> ListGrainsAsync(CancellationToken ct) => SendAsync<List<GrainSummary>>(new(HttpMethod.Get, "api/grains"), ct);
 
     public Task<GrainSummary> CreateGrainAsync(CreateGrainRequest request, CancellationToken ct) =>

@@ -26,6 +26,7 @@ public static class CommandLine
         root.Subcommands.Add(CatalogCommands.Create(context));
         root.Subcommands.Add(GrainCommands.Create(context));
         root.Subcommands.Add(ShareCommands.Group(context));
+        root.Subcommands.Add(ServerCommands.Create(context));
         root.Subcommands.Add(TransferCommands.Create(context));
 
         var parsed = root.Parse(args);

@@ -10,7 +10,7 @@ namespace Outpost.Packaging;
 /// Disposing without <see cref="CommitAsync"/> deletes the partial directory; after a kill -9 it stays behind,
 /// invisible to anything that looks for the target, until <see cref="RemoveLeftovers"/> removes it.
 /// </summary>
-internal sealed partial class StagedDirectory : IDisposable
+public sealed partial class StagedDirectory : IDisposable
 {
     private const string PartialMarker = ".partial-";
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -111,7 +111,8 @@ internal sealed partial class StagedDirectory : IDisposable
         }
     }
 
-    private static void SyncDirectory(string path, bool wholeFileSystem)
+    /// <summary>Flushes the directory <paramref name="path"/> to disk: its whole filesystem (syncfs) or the directory alone (fsync).</summary>
+    public static void SyncDirectory(string path, bool wholeFileSystem)
     {
         var fd = Open(path, ODirectory | OCloexec);
         if (fd < 0)

@@ -1,13 +1,9 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Outpost.Data;
 using Outpost.Data.AccessLog;
 using Outpost.Data.Grains;
 using Outpost.Packaging;
 using Outpost.Server.AccessLog;
-using Outpost.Server.Encryption;
-using Outpost.Server.Grains;
-using Outpost.Server.Hosting;
 
 namespace Outpost.Server.Backups;
 
@@ -18,18 +14,13 @@ namespace Outpost.Server.Backups;
 /// </summary>
 internal sealed partial class GrainBackups(
     OutpostDbContext db,
-    GrainManager grains,
-    GrainStorage storage,
+    GrainHolds holds,
     AccessLogWriter log,
-    IOptions<SandboxSettings> settings,
     TimeProvider time,
     ILogger<GrainBackups> logger)
 {
     /// <summary>How the grain's pages describe it while held ("This grain is being backed up").</summary>
-    public const string HoldPurpose = "being backed up";
-
-    // A request may start the grain again between its stop and the hold, or an update hold it; a few rounds settle it.
-    private const int HoldAttempts = 5;
+    public const string HoldPurpose = GrainHolds.HoldPurpose;
 
     /// <summary>
     /// Stops the grain, holds its storage and writes the backup to <paramref name="output"/>, then lets the grain
@@ -45,7 +36,7 @@ internal sealed partial class GrainBackups(
     public async Task<BackupSummary> WriteAsync(GrainRecord grain, BackupKey key, Stream output, string action, AccessLogActor? actor, CancellationToken ct)
     {
         var manifest = await ManifestAsync(grain, ct);
-        var view = await HoldAsync(grain, ct);
+        var view = await holds.HoldAsync(grain, ct);
         BackupSummary summary;
         try
         {
@@ -53,7 +44,7 @@ internal sealed partial class GrainBackups(
         }
         finally
         {
-            await storage.EndHoldAsync(grain.Id);
+            await holds.ReleaseAsync(grain.Id);
         }
 
         var detail = $"{summary.Files} files, {summary.FileBytes} bytes";
@@ -81,29 +72,6 @@ internal sealed partial class GrainBackups(
         }
 
         return $"{(safe.Length > 80 ? safe[..80] : safe)}-{time.GetUtcNow():yyyy-MM-dd}.outpost-backup";
-    }
-
-    private async Task<string> HoldAsync(GrainRecord grain, CancellationToken ct)
-    {
-        var hostUid = Environment.IsPrivilegedProcess ? settings.Value.UidBase + grain.Number : (int?)null;
-        for (var attempt = 0; attempt < HoldAttempts; attempt++)
-        {
-            await grains.StopAsync(grain.Id);
-            if (await storage.TryHoldAsync(grain.Id, hostUid, HoldPurpose, ct) is { } view)
-            {
-                return view;
-            }
-
-            if (attempt < HoldAttempts - 1)
-            {
-                // Something else may hold the storage (an update copying it): give it time to finish.
-                await Task.Delay(TimeSpan.FromMilliseconds(500 << attempt), time, ct);
-            }
-        }
-
-        throw new BackupException(storage.HeldBy(grain.Id) is { } heldBy
-            ? $"the grain is {heldBy}; try again in a moment"
-            : "the grain kept being started while it was stopped for its backup; try again in a moment");
     }
 
     private async Task<BackupManifest> ManifestAsync(GrainRecord grain, CancellationToken ct)

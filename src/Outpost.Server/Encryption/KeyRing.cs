@@ -75,6 +75,9 @@ public sealed class KeyRing
         return _master.Unwrap(grain.StorageKey, WrapContext(grain));
     }
 
+    /// <summary>Wraps <paramref name="key"/> under the master key itself, for a copy kept outside the database (a backup repository's key file).</summary>
+    public byte[] WrapUnderMasterKey(ReadOnlySpan<byte> key, string context) => _master.Wrap(key, context);
+
     /// <summary>A key for one purpose of server secrets (e.g. database secrets), derived from the server secrets key.</summary>
     public byte[] SecretsKey(string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, _serverSecrets, SealedBox.KeySize, info: Encoding.UTF8.GetBytes("outpost/secrets/" + purpose));

@@ -19,6 +19,7 @@ using Outpost.Server.Catalogs;
 using Outpost.Server.Encryption;
 using Outpost.Server.Grains;
 using Outpost.Server.Sessions;
+using Outpost.Server.ServerBackups;
 using Outpost.Server.Settings;
 using Outpost.Server.Sharing;
 using Outpost.Server.Shell;
@@ -142,7 +143,7 @@ public static class OutpostServer
         app.MapHealth();
         app.MapAppIcons();
         app.MapAccountEndpoints();
-        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapBackupsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi().MapCatalogsApi().MapTransfer();
+        app.MapGroup("/api").MapAppsApi().MapGrainsApi().MapBackupsApi().MapSharesApi().MapAccessLogApi().MapUsersApi().MapSettingsApi().MapCatalogsApi().MapTransfer().MapServerBackupsApi();
         app.MapBackupDownloadForm();
         app.MapRazorComponents<Components.App>();
         return app;
@@ -168,7 +169,9 @@ public static class OutpostServer
         services.AddHostedService(sp => sp.GetRequiredService<GrainStorage>());
         // After GrainStorage, whose start unmounts views a crash left, so an interrupted restore's volume can go.
         services.AddHostedService<Backups.InterruptedRestores>();
+        services.AddScoped<Backups.GrainHolds>();
         services.AddScoped<Backups.GrainBackups>();
+        ServerBackups.ServerBackupsSetup.Add(services);
         services.AddScoped<Backups.GrainRestores>();
         services.AddSingleton<ISandboxDriver>(sp =>
         {

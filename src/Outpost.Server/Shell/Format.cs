@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Outpost.Server.Shell;
 
 /// <summary>Numbers and times in the words people read on the pages.</summary>
-internal static class Format
+public static class Format
 {
     /// <summary>"just now", "5 minutes ago", "yesterday", "3 Mar 2025".</summary>
     public static string Ago(DateTimeOffset when, DateTimeOffset now)

@@ -33,7 +33,7 @@ public static class BenchModules
     {
         var output = Path.Combine(WorkDir, module);
         var info = new ProcessStartInfo("bash") { RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(RepositoryRoot(), "apps", app, "build.sh"));
+        info.ArgumentList.Add(Path.Combine(Outpost.Bench.RepositoryRoot.Find(), "apps", app, "build.sh"));
         info.ArgumentList.Add(output);
         using var process = Process.Start(info)!;
         var error = process.StandardError.ReadToEnd();
@@ -62,17 +62,4 @@ public static class BenchModules
 
     public static WasmRuntime NewRuntime(string cacheDir, int slots = 64) =>
         new(new WasmRuntimeOptions { CacheDir = cacheDir, MaxConcurrentInstances = slots });
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Outpost.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Outpost.slnx not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -17,7 +17,7 @@ using Outpost.Server.Hosting;
 // NAME is a folder of apps/ (default notes); recipes with npm packages are fetched through the shared artifacts/npm cache.
 var iterations = OptionValue("--iterations") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 10;
 var appName = OptionValue("--app") ?? "notes";
-var repo = FindRepoRoot();
+var repo = Outpost.Bench.RepositoryRoot.Find();
 var work = Directory.CreateTempSubdirectory("outpost-catalog-bench-").FullName;
 File.SetUnixFileMode(work, (UnixFileMode)0x1ED); // grains run as other users and must traverse the data directory
 try
@@ -94,16 +94,3 @@ finally
 
 string? OptionValue(string name) =>
     Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-
-static string FindRepoRoot()
-{
-    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "Outpost.slnx")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("Run from inside the Outpost repository.");
-}

@@ -19,7 +19,7 @@ internal sealed record ShellBenchOptions
 
     public static ShellBenchOptions Parse(string[] args)
     {
-        var options = new ShellBenchOptions { RepoRoot = FindRepoRoot() };
+        var options = new ShellBenchOptions { RepoRoot = Outpost.Bench.RepositoryRoot.Find() };
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             options = args[i] switch
@@ -33,18 +33,5 @@ internal sealed record ShellBenchOptions
         }
 
         return options;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Outpost.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository (Outpost.slnx) above " + AppContext.BaseDirectory);
     }
 }

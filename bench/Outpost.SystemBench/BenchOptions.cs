@@ -24,7 +24,7 @@ internal sealed record BenchOptions
 
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions { RepoRoot = FindRepoRoot() };
+        var options = new BenchOptions { RepoRoot = Outpost.Bench.RepositoryRoot.Find() };
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             options = args[i] switch
@@ -38,18 +38,5 @@ internal sealed record BenchOptions
         }
 
         return options;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Outpost.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run from inside the Outpost repository.");
     }
 }

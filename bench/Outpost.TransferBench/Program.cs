@@ -18,7 +18,7 @@ using Outpost.Server.Transfer;
 // Usage: dotnet run --project bench/Outpost.TransferBench -c Release -- [--mib 100] [--runs 3]
 var mib = OptionValue("--mib") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : 100;
 var runs = OptionValue("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
-var repo = FindRepoRoot();
+var repo = Outpost.Bench.RepositoryRoot.Find();
 var work = Directory.CreateTempSubdirectory("outpost-transfer-bench-").FullName;
 File.SetUnixFileMode(work, (UnixFileMode)0x1ED); // grains run as other users and must traverse the data directory
 try
@@ -150,16 +150,3 @@ static double Curl(Uri url, string output)
 
 string? OptionValue(string name) =>
     Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-
-static string FindRepoRoot()
-{
-    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "Outpost.slnx")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("Run from inside the Outpost repository.");
-}

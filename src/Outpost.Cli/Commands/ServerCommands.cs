@@ -59,7 +59,7 @@ internal static class ServerCommands
             var report = await client.ServerBackupsAsync(ct);
             if (report.Directory is null)
             {
-                await context.Output.WriteLineAsync("Server backups are off: set Outpost:Backups:Directory (OUTPOST__BACKUPS__DIRECTORY) and restart the server.");
+                await context.Output.WriteLineAsync("Server backups are off: choose a backup directory on Admin → Backups, or set Outpost:Backups:Directory (OUTPOST__BACKUPS__DIRECTORY) and restart the server.");
                 return 0;
             }
 

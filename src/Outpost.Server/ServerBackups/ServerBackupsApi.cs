@@ -11,7 +11,7 @@ internal static class ServerBackupsApi
         {
             if ((await settings.CurrentAsync(ct)).Directory is null)
             {
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"No backup directory is configured: set {ServerBackupOptions.Section}:Directory (OUTPOST__BACKUPS__DIRECTORY) and restart the server.");
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"No backup directory is configured: choose one on Admin → Backups, or set {ServerBackupOptions.Section}:Directory (OUTPOST__BACKUPS__DIRECTORY) and restart the server.");
             }
 
             // The run goes on in the background; its outcome is in the status (GET), which the command line polls.

@@ -63,7 +63,7 @@ internal static class ServerCommands
                 return 0;
             }
 
-            await context.Output.WriteLineAsync($"Directory {report.Directory}, every {report.Schedule}, keeping the {report.KeepLast} newest, {report.KeepDaily} daily and {report.KeepWeekly} weekly snapshots.");
+            await context.Output.WriteLineAsync($"Directory {report.Directory}, {(report.Schedule <= TimeSpan.Zero ? "only when asked" : Format.Every(report.Schedule))}, keeping the {report.KeepLast} newest, {report.KeepDaily} daily and {report.KeepWeekly} weekly snapshots.");
             var status = report.Status;
             if (status.Running)
             {

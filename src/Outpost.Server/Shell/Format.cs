@@ -40,6 +40,18 @@ public static class Format
     /// <summary>Memory in MiB with one decimal, as the admin grain table shows it.</summary>
     public static string MiB(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture);
 
+    /// <summary>How often something repeats, in words: "daily", "weekly", "hourly", "every 6 hours", "every 2 days".</summary>
+    public static string Every(TimeSpan interval) => interval switch
+    {
+        { Ticks: TimeSpan.TicksPerDay } => "daily",
+        { Ticks: TimeSpan.TicksPerDay * 7 } => "weekly",
+        { Ticks: TimeSpan.TicksPerHour } => "hourly",
+        _ when interval.Ticks % TimeSpan.TicksPerDay == 0 => $"every {interval.Days} days",
+        _ when interval.Ticks % TimeSpan.TicksPerHour == 0 => $"every {(int)interval.TotalHours} hours",
+        _ when interval.Ticks % TimeSpan.TicksPerMinute == 0 => $"every {(int)interval.TotalMinutes} minutes",
+        _ => $"every {Duration(interval)}",
+    };
+
     /// <summary>"3 days 4 hours", "2 hours 5 minutes", "40 seconds".</summary>
     public static string Duration(TimeSpan span) => span.TotalSeconds switch
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using Outpost.Server.Accounts;
 using Outpost.Server.FunctionalTests.Infrastructure;
 using Outpost.Shell.EndToEndTests.Accounts;
@@ -37,17 +38,22 @@ public sealed class ServerBackupsPageTests(Chromium chromium)
             await Expect(page.Locator("[data-server-backups]")).ToContainTextAsync(repository.Path);
             await Expect(page.Locator("[data-server-backups]")).ToContainTextAsync("only when asked");
             await Expect(page.GetByText("No snapshots yet.")).ToBeVisibleAsync();
-            await ShellPages.Button(page, "Back up now").ClickAsync();
-            await Expect(page.GetByText("Backup started.")).ToBeVisibleAsync();
-
-            for (var attempt = 0; attempt < 60 && await page.Locator("[data-snapshot-id]").CountAsync() == 0; attempt++)
-            {
-                await Task.Delay(500);
-                await page.ReloadAsync();
-            }
-
-            await Expect(page.Locator("[data-snapshot-id]")).ToHaveCountAsync(1);
+            await BackUpNowAsync(page, snapshots: 1);
             await Expect(page.Locator("[data-backup-status]")).ToContainTextAsync("ok");
         });
+    }
+
+    /// <summary>Presses Back up now on the Backups page and waits (reloading, at most 30 s) for the snapshot to be listed.</summary>
+    internal static async Task BackUpNowAsync(IPage page, int snapshots)
+    {
+        await ShellPages.Button(page, "Back up now").ClickAsync();
+        await Expect(page.GetByText("Backup started.")).ToBeVisibleAsync();
+        for (var attempt = 0; attempt < 60 && await page.Locator("[data-snapshot-id]").CountAsync() < snapshots; attempt++)
+        {
+            await Task.Delay(500);
+            await page.ReloadAsync();
+        }
+
+        await Expect(page.Locator("[data-snapshot-id]")).ToHaveCountAsync(snapshots);
     }
 }

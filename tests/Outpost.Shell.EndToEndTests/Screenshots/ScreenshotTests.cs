@@ -24,6 +24,7 @@ public sealed class ScreenshotTests(Chromium chromium)
     public async Task MainPages_WithAGrainOpen_AreSavedToDocs()
     {
         await using var host = await OutpostHost.StartAsync();
+        using var backups = new TempDir("backups");
         var notes = await SamplePackages.NotesAsync();
         var setupUrl = host.Services.GetRequiredService<SetupLink>().UrlFor(host.BaseUrl.ToString())!;
         Directory.CreateDirectory(Folder);
@@ -82,6 +83,13 @@ public sealed class ScreenshotTests(Chromium chromium)
             await Expect(page.Locator("[data-access-log] tbody tr").First).ToBeVisibleAsync();
             await ShootAsync(page, "activity");
 
+            await page.GotoAsync("/admin/backups");
+            await page.GetByLabel("Backup directory").FillAsync(backups.Path);
+            await ShellPages.Button(page, "Save backup settings").ClickAsync();
+            await Expect(page.GetByText("Backup settings saved.")).ToBeVisibleAsync();
+            await Backups.ServerBackupsPageTests.BackUpNowAsync(page, snapshots: 1);
+            await ShootAsync(page, "server-backups");
+
             await page.GotoAsync("/account/2fa");
             await Expect(page.Locator("[data-totp-key]")).ToBeVisibleAsync();
             await ShootAsync(page, "account-2fa");
@@ -104,7 +112,7 @@ public sealed class ScreenshotTests(Chromium chromium)
             await ShootAsync(phone, "grains-phone");
         });
 
-        foreach (var name in new[] { "setup", "login", "grains", "grain", "apps", "admin-users", "sharing", "activity", "account-2fa", "grains-phone" })
+        foreach (var name in new[] { "setup", "login", "grains", "grain", "apps", "admin-users", "sharing", "activity", "server-backups", "account-2fa", "grains-phone" })
         {
             Assert.True(new FileInfo(Path.Combine(Folder, name + ".png")).Length > 10_000, $"{name}.png looks empty.");
         }

@@ -203,9 +203,42 @@ internal sealed partial class ShareService(
             throw new ShareRequestException(StatusCodes.Status409Conflict, "This grain is in the trash", "Its owner moved it to the trash.");
         }
 
+        if (accountId is not null && !result.IsOwner && !sharing.Evaluate([Principal.Account(accountId)], time.GetUtcNow()).HasAccess)
+        {
+            await KeepLinkAsync(link, sharing, accountId, context, ct);
+        }
+
         var grain = await db.Grains.FirstAsync(g => g.Id == link.GrainId, ct);
         var session = await sessions.CreateAsync(grain, accountId, link.Id, result, context.Request, ct, link.Label);
         return new LinkOpened(session, grain.Id, grain.Title, grain.AppId, new AccessResultView(result.IsOwner, result.Roles, result.Permissions));
+    }
+
+    /// <summary>
+    /// A signed-in person who opens a link keeps the grain, as with Sandstorm's links: a share from the link to them,
+    /// with the link's role and expiry, puts it in their list under "Shared with you". Made through the link, it
+    /// falls with it: revoking or expiring the link takes it out of their list again, and it never grants more than
+    /// the link does.
+    /// </summary>
+    private async Task KeepLinkAsync(ShareRecord link, GrainSharing sharing, string accountId, HttpContext context, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var kept = new ShareRecord
+        {
+            Id = SecretToken.New(),
+            GrainId = link.GrainId,
+            FromLinkShareId = link.Id,
+            ToAccountId = accountId,
+            RoleId = link.RoleId,
+            ExpiresAt = link.ExpiresAt,
+            CreatedBy = accountId,
+            CreatedAt = now,
+        };
+        db.Shares.Add(kept);
+        log.Add(sharing.Grain, AccessLogActor.From(context), AccessLogActions.ShareCreate, kept.Id, kept.RoleId,
+            $"kept {Describe(link, null)} in their grains by opening it signed in");
+        await db.SaveChangesAsync(ct);
+        access.Invalidate(link.GrainId);
+        LogShared(logger, link.GrainId, kept.Id, kept.RoleId, "person, by opening a link");
     }
 
     /// <summary>

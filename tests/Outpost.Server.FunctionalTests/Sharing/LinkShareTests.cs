@@ -74,6 +74,41 @@ public sealed class LinkShareTests
     }
 
     [Fact]
+    public async Task OpenLink_SignedIn_KeepsTheGrainInTheirListUntilTheLinkIsRevoked()
+    {
+        await using var host = await OutpostHost.StartAsync();
+        var grainId = await NotesGrainAsync(host);
+        var link = await SharedAsync(host.Api, grainId, "viewer", label: "Reading group");
+        using var bob = await PersonAsync(host, "Bob");
+        using var carol = await PersonAsync(host, "Carol");
+        await SharedAsync(host.Api, grainId, "editor", email: carol.Account.Email);
+
+        await Ensure.SuccessAsync(await OpenLinkAsync(host, link.Url!, bob.Api));
+        await Ensure.SuccessAsync(await OpenLinkAsync(host, link.Url!, bob.Api));
+        await Ensure.SuccessAsync(await OpenLinkAsync(host, link.Url!, carol.Api));
+        await Ensure.SuccessAsync(await OpenLinkAsync(host, link.Url!));
+
+        // Bob keeps it once, with the link's role; Carol had access already and anonymous visitors have no list.
+        var access = (await host.Api.GetFromJsonAsync<List<Server.Sharing.AccessEntry>>($"api/grains/{grainId}/access"))!;
+        var kept = Assert.Single(access, e => e.AccountId == bob.Account.Id);
+        Assert.Equal("viewer", kept.Role);
+        Assert.Single(access, e => e.AccountId == carol.Account.Id);
+        Assert.Equal(4, access.Count); // owner, the link, Carol, Bob
+        Assert.Equal([grainId], await SharedWithAsync(host, bob.Account.Id));
+        using (var opened = await bob.Api.PostAsync($"api/grains/{grainId}/sessions", null))
+        {
+            await Ensure.SuccessAsync(opened);
+        }
+
+        await RevokeAsync(host.Api, link.Id);
+
+        Assert.Empty(await SharedWithAsync(host, bob.Account.Id));
+        using var refused = await bob.Api.PostAsync($"api/grains/{grainId}/sessions", null);
+        Assert.False(refused.IsSuccessStatusCode);
+        Assert.Equal([grainId], await SharedWithAsync(host, carol.Account.Id));
+    }
+
+    [Fact]
     public async Task OpenLink_UnknownToken_Returns404()
     {
         await using var host = await OutpostHost.StartAsync();
@@ -138,5 +173,12 @@ public sealed class LinkShareTests
 
         Assert.Same(receiving, ended);
         await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => receiving);
+    }
+
+    private static async Task<List<string>> SharedWithAsync(OutpostHost host, string accountId)
+    {
+        using var scope = host.Services.CreateScope();
+        var grains = await scope.ServiceProvider.GetRequiredService<Server.Grains.GrainManager>().ListSharedWithAsync(accountId, CancellationToken.None);
+        return grains.Select(g => g.Id).ToList();
     }
 }

@@ -133,10 +133,25 @@ internal sealed class Scenario : IAsyncDisposable
         return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {error}");
     }
 
+    // SIGTERM first: a graceful stop unmounts the grains' encrypted storage, which a kill would leave mounted (and
+    // the data directory undeletable). One that does not stop within a minute is killed with what it started.
     public async ValueTask DisposeAsync()
     {
-        _server.Kill(entireProcessTree: true);
-        await _server.WaitForExitAsync();
+        if (!_server.HasExited)
+        {
+            await RunAsync("kill", "-TERM", _server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            try
+            {
+                await _server.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _server.Kill(entireProcessTree: true);
+                await _server.WaitForExitAsync();
+            }
+        }
+
         Api.Dispose();
         Directory.Delete(_dataDir, recursive: true);
     }

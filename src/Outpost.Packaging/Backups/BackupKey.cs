@@ -58,6 +58,15 @@ public sealed class BackupKey : IDisposable
     public static BackupKey Generate() =>
         new(BackupKeyKind.BackupKey, RandomNumberGenerator.GetBytes(KeySize), Argon2Settings.Default);
 
+    /// <summary>
+    /// A backup key from 32 secret bytes that both sides derive themselves (e.g. from a transfer token), so it never
+    /// has to be exported or typed.
+    /// </summary>
+    public static BackupKey FromSecret(ReadOnlySpan<byte> secret) =>
+        secret.Length == KeySize
+            ? new(BackupKeyKind.BackupKey, secret.ToArray(), Argon2Settings.Default)
+            : throw new ArgumentException($"a backup key is {KeySize} bytes, not {secret.Length}", nameof(secret));
+
     /// <summary>Reads a key exported by <see cref="ToText"/> (comment lines starting with '#' are ignored).</summary>
     public static BackupKey FromText(string text)
     {

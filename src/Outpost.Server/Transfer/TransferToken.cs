@@ -18,8 +18,7 @@ internal static class TransferToken
     public static bool IsWellFormed(string token) => token.Length == 64 && token.All(char.IsAsciiHexDigitLower);
 
     /// <summary>The backup key every backup of the offer is encrypted with: HKDF-SHA256(token, info "outpost transfer").</summary>
-    public static BackupKey BackupKeyOf(string token) =>
-        BackupKey.FromText("outpost-backup-key-1 " + Convert.ToBase64String(Derive(token, "outpost transfer")));
+    public static BackupKey BackupKeyOf(string token) => BackupKey.FromSecret(Derive(token, "outpost transfer"));
 
     /// <summary>How the receiving server remembers an offer without storing its token or the hash the offering server keeps.</summary>
     public static string OfferKeyOf(string token) => Convert.ToHexStringLower(Derive(token, "outpost transfer offer key"));

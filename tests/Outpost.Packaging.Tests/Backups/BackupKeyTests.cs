@@ -32,6 +32,30 @@ public sealed class BackupKeyTests : IDisposable
     }
 
     [Fact]
+    public async Task FromSecret_SameSecret_OpensTheBackup_AnotherSecretDoesNot()
+    {
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        using var key = BackupKey.FromSecret(secret);
+        var backup = await BackupFixture.WriteAsync(_storage, key);
+
+        using var same = BackupKey.FromSecret(secret);
+        secret[0] ^= 1;
+        using var other = BackupKey.FromSecret(secret);
+
+        Assert.Equal("Holiday plans", (await BackupReader.ReadManifestAsync(new MemoryStream(backup), same)).Title);
+        Assert.Equal(key.KeyId, same.KeyId);
+        await Assert.ThrowsAsync<BackupException>(() => BackupReader.ReadManifestAsync(new MemoryStream(backup), other));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16)]
+    [InlineData(31)]
+    [InlineData(33)]
+    public void FromSecret_NotThirtyTwoBytes_IsRefused(int length) =>
+        Assert.Throws<ArgumentException>(() => BackupKey.FromSecret(new byte[length]));
+
+    [Fact]
     public void Generate_TwoKeys_HaveDifferentIds()
     {
         using var one = BackupKey.Generate();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Outpost.Packaging;
+using static Outpost.Bench.Samples;
 
 namespace Outpost.Benchmarks;
 
@@ -130,5 +131,4 @@ public static class BackupRun
         }
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

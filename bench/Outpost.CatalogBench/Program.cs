@@ -9,6 +9,7 @@ using Outpost.Packaging;
 using Outpost.Packaging.Catalogs;
 using Outpost.Server.Auth;
 using Outpost.Server.Hosting;
+using static Outpost.Bench.Samples;
 
 // Installing an app from a catalog (fetch catalog entry, download over loopback HTTP with size and hash checks,
 // then the normal install) against installing the same .opk by uploading it (the baseline), on one real server that
@@ -78,7 +79,6 @@ try
         }
     }
 
-    static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
     Console.WriteLine($"package: {info.Size / 1024.0 / 1024.0:F1} MiB, {iterations} installs each");
     Console.WriteLine("| | p50 ms | min ms |");
     Console.WriteLine("|---|---|---|");

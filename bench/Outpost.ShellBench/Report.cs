@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using static Outpost.Bench.Samples;
 
 namespace Outpost.ShellBench;
 
@@ -48,14 +49,6 @@ internal static class Report
 
     private static void Cold(StringBuilder text, string name, List<Fetched> fetched) =>
         text.AppendLine(Invariant($"| {name} | {fetched.Count} | {fetched.Sum(f => f.HeaderBytes + f.WireBodyBytes) / 1024.0:F1} | {fetched.Sum(f => f.DecodedBodyBytes) / 1024.0:F1} |"));
-
-    /// <summary>Nearest-rank percentile.</summary>
-    private static double Percentile(double[] samples, int percentile)
-    {
-        var sorted = samples.Order().ToArray();
-        var index = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
-        return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
-    }
 
     private static string CpuModel() =>
         File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using static Outpost.Bench.Samples;
 
 namespace Outpost.SystemBench;
 
@@ -73,13 +74,6 @@ internal sealed class Report(BenchOptions options)
     }
 
     public string ToMarkdown() => _text.ToString();
-
-    private static double Percentile(double[] samples, int percentile)
-    {
-        var sorted = samples.Order().ToArray();
-        var index = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
-        return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
-    }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

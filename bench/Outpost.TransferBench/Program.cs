@@ -11,6 +11,7 @@ using Outpost.Packaging;
 using Outpost.Server.Auth;
 using Outpost.Server.Hosting;
 using Outpost.Server.Transfer;
+using static Outpost.Bench.Samples;
 
 // Moving one grain of N MiB from server A to server B with 'transfer pull' (A: stop, backup to a temp file, send;
 // B: download, verify, restore into a new encrypted volume) against fetching a file of the same size from A's static
@@ -72,7 +73,6 @@ try
             curls.Add(Curl(new Uri(aApi.BaseAddress, ".well-known/outpost/blob.opk"), Path.Combine(work, $"curl-{i}.bin")));
         }
 
-        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
         Console.WriteLine($"grain storage {mib} MiB of random data in one file; backup on the wire {backupBytes / 1048576.0:F1} MiB; {runs} runs after a warm-up");
         Console.WriteLine("| | median s | MiB/s |");
         Console.WriteLine("|---|---:|---:|");
